@@ -31,23 +31,33 @@ type FieldError struct {
 	Detail  string // what is expected, in French
 }
 
-// Error renders the fault in French, the product's default language.
+// Error renders the fault in French, the product's default language,
+// prefixed by the field.
 func (e *FieldError) Error() string {
+	return e.Field + " : " + e.Message()
+}
+
+// Message renders the fault in French without naming the field, for
+// places that show the field apart (an import's FILE:SHEET:ROW:COLUMN).
+func (e *FieldError) Message() string {
 	v := e.Value
 	if len([]rune(v)) > 40 {
 		v = string([]rune(v)[:40]) + "…"
 	}
 	switch e.Problem {
 	case ProblemRequired:
-		return fmt.Sprintf("%s : valeur obligatoire manquante", e.Field)
+		if e.Detail != "" {
+			return "valeur obligatoire manquante (" + e.Detail + ")"
+		}
+		return "valeur obligatoire manquante"
 	case ProblemEnum:
-		return fmt.Sprintf("%s : « %s » n'est pas une valeur admise (%s)", e.Field, v, e.Detail)
+		return fmt.Sprintf("« %s » n'est pas une valeur admise (%s)", v, e.Detail)
 	case ProblemUnknown:
-		return fmt.Sprintf("%s : « %s » inconnu (%s)", e.Field, v, e.Detail)
+		return fmt.Sprintf("« %s » inconnu (%s)", v, e.Detail)
 	case ProblemDuplicate:
-		return fmt.Sprintf("%s : « %s » en double (%s)", e.Field, v, e.Detail)
+		return fmt.Sprintf("« %s » en double (%s)", v, e.Detail)
 	}
-	return fmt.Sprintf("%s : « %s » invalide (%s)", e.Field, v, e.Detail)
+	return fmt.Sprintf("« %s » invalide (%s)", v, e.Detail)
 }
 
 // CommuneSet tells which commune codes exist; *Territory implements it.
@@ -232,4 +242,31 @@ func FormatLanguages(ls []Language) string {
 		parts[i] = string(l)
 	}
 	return strings.Join(parts, ";")
+}
+
+// ValidateTraining checks one training record: an applicant ID, module
+// counts that fit, a test score from 0 to 100.
+func ValidateTraining(t *TrainingProgress) []*FieldError {
+	var errs []*FieldError
+	if t.ApplicantID == "" {
+		errs = append(errs, &FieldError{Field: "applicant_id", Problem: ProblemRequired})
+	}
+	if t.ModulesTotal < 0 {
+		errs = append(errs, &FieldError{Field: "modules_total", Value: fmt.Sprint(t.ModulesTotal),
+			Problem: ProblemRange, Detail: "nombre positif ou nul"})
+	}
+	if t.ModulesCompleted < 0 || t.ModulesCompleted > t.ModulesTotal {
+		errs = append(errs, &FieldError{Field: "modules_completed",
+			Value: fmt.Sprint(t.ModulesCompleted), Problem: ProblemRange,
+			Detail: "de 0 à modules_total"})
+	}
+	if !t.Started && t.ModulesCompleted > 0 {
+		errs = append(errs, &FieldError{Field: "started", Value: "no",
+			Problem: ProblemInconsistent, Detail: "des modules sont terminés"})
+	}
+	if s := t.TestScore; s != nil && (*s < 0 || *s > 100) {
+		errs = append(errs, &FieldError{Field: "test_score", Value: fmt.Sprint(*s),
+			Problem: ProblemRange, Detail: "de 0 à 100"})
+	}
+	return errs
 }
