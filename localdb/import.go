@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"iter"
+	"strings"
 
 	"intiqa/selection"
 )
@@ -32,7 +33,9 @@ func (db *DB) loadApplicantKeys(ctx context.Context) (*applicantKeys, error) {
 			if err := s.Scan(&id, &cin, &email, &digest); err != nil {
 				return err
 			}
-			k.digest[id], k.cinOf[cin], k.emailOf[email] = digest, id, id
+			k.digest[id] = digest
+			k.cinOf[strings.ToUpper(cin)] = id
+			k.emailOf[strings.ToLower(email)] = id
 			return nil
 		})
 	if err != nil {
@@ -163,8 +166,8 @@ func (db *DB) checkApplicantRow(src selection.Source, row selection.Row[*selecti
 		}
 	}
 	dupe("applicant_id", a.ID, seen.id, nil)
-	dupe("cin", a.CIN, seen.cin, stored.cinOf)
-	dupe("email", a.Email, seen.email, stored.emailOf)
+	dupe("cin", strings.ToUpper(a.CIN), seen.cin, stored.cinOf)
+	dupe("email", strings.ToLower(a.Email), seen.email, stored.emailOf)
 	return invalid.Total == before
 }
 
