@@ -90,20 +90,12 @@ func (db *DB) Applicant(ctx context.Context, id string) (*selection.Applicant, e
 	return a, nil
 }
 
-// ApplicantFilter narrows a listing of applicants. Zero fields do not
-// filter. Search matches a part of a name in either script, the ID, the
-// CIN or the e-mail.
-type ApplicantFilter struct {
-	ProvinceCode string
-	CommuneCode  string // any of the applicant's choices
-	Category     selection.Category
-	Search       string
-	Limit        int // 0 for no limit
-	Offset       int
-}
+// ApplicantFilter narrows a listing of applicants; see
+// selection.ApplicantFilter.
+type ApplicantFilter = selection.ApplicantFilter
 
 // where renders the filter as a WHERE clause and its arguments.
-func (f ApplicantFilter) where() (string, []any) {
+func filterWhere(f ApplicantFilter) (string, []any) {
 	var conds []string
 	var args []any
 	if f.ProvinceCode != "" {
@@ -137,7 +129,7 @@ func (f ApplicantFilter) where() (string, []any) {
 // Applicants streams the applicants that match f, ordered by ID.
 func (db *DB) Applicants(ctx context.Context, f ApplicantFilter) iter.Seq2[*selection.Applicant, error] {
 	return func(yield func(*selection.Applicant, error) bool) {
-		where, args := f.where()
+		where, args := filterWhere(f)
 		q := `SELECT ` + applicantColumns + ` FROM applicants` + where + ` ORDER BY id`
 		if f.Limit > 0 {
 			q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, f.Offset)
@@ -167,7 +159,7 @@ func (db *DB) Applicants(ctx context.Context, f ApplicantFilter) iter.Seq2[*sele
 // CountApplicants counts the applicants that match f (Limit and Offset
 // are ignored).
 func (db *DB) CountApplicants(ctx context.Context, f ApplicantFilter) (int, error) {
-	where, args := f.where()
+	where, args := filterWhere(f)
 	var n int
 	err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM applicants`+where, args...).Scan(&n)
 	if err != nil {

@@ -19,14 +19,23 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-// Errors the store returns.
+// Errors the store returns: the domain's, so that callers holding a
+// selection.Store can test for them.
 var (
 	// ErrNotFound is returned when no row has the requested key.
-	ErrNotFound = errors.New("not found")
+	ErrNotFound = selection.ErrNotFound
 	// ErrScope is returned when a store is opened with another scope than
 	// the one it was created with, or given a row outside its province.
-	ErrScope = errors.New("outside the store's scope")
+	ErrScope = selection.ErrScope
+	// ErrStaleVersion is returned when a decision was taken on a version
+	// that is no longer the latest.
+	ErrStaleVersion = selection.ErrStaleVersion
+	// ErrLocked is returned when a submitted score sheet is changed.
+	ErrLocked = selection.ErrLocked
 )
+
+// DB implements the domain's store.
+var _ selection.Store = (*DB)(nil)
 
 // NationalScope is the scope of a headquarters store.
 const NationalScope = ""

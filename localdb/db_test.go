@@ -49,8 +49,8 @@ func newApplicant(id, cin, email string) *selection.Applicant {
 		Phone:     "0612345678", Email: email,
 		Category: selection.CategoryGraduate, Education: selection.EducationBac3,
 		SurveyExperience: selection.ExperienceSurvey, TechSkill: selection.TechGood,
-		Languages: []selection.Language{selection.LangDarija, selection.LangTachelhit},
-		Choices:   []string{testCommune1, testCommune2},
+		Languages:    []selection.Language{selection.LangDarija, selection.LangTachelhit},
+		Choices:      []string{testCommune1, testCommune2},
 		RegisteredAt: time.Date(2024, 2, 9, 14, 3, 11, 0, time.UTC),
 	}
 }

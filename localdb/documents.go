@@ -92,10 +92,6 @@ func (db *DB) DocumentsOf(ctx context.Context, applicantID string) ([]selection.
 	return out, nil
 }
 
-// ErrStaleVersion is returned when a decision was taken on a version that
-// is no longer the latest.
-var ErrStaleVersion = errors.New("decision based on a stale version")
-
 // AddReview records a verdict on a document. r.Version must be one more
 // than the document's latest review (1 for the first), so that two
 // laptops deciding the same document are caught rather than overwritten.

@@ -188,6 +188,3 @@ func (tx *Tx) auditImport(kind string, src selection.Source, res selection.Impor
 		hex.EncodeToString(createdSum)}
 	return tx.audit(kind+".import", kind, src.SHA256, nil, summary)
 }
-
-// The store implements the domain's import interface.
-var _ selection.Importer = (*DB)(nil)

@@ -168,9 +168,6 @@ func (db *DB) Attendance(ctx context.Context, sessionID string) ([]selection.Att
 	return out, nil
 }
 
-// ErrLocked is returned when a submitted score sheet is changed.
-var ErrLocked = errors.New("locked once submitted")
-
 // PutScoreSheet saves a panel member's sheet. A submitted sheet is final.
 func (db *DB) PutScoreSheet(ctx context.Context, actor string, s *selection.ScoreSheet) error {
 	points, err := json.Marshal(s.Points)
