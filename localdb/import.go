@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"iter"
 	"strings"
 
@@ -56,67 +57,58 @@ type fileKeys struct {
 // cells, its communes, its scope, or a key that another row or applicant
 // holds, makes the whole import fail with *selection.InvalidFileError and
 // nothing applied.
+//
+// Reading and checking the rows runs on one goroutine and writing them on
+// another, so that parsing a file and inserting into SQLite overlap;
+// progress is called from the reading goroutine.
 func (db *DB) ImportApplicants(ctx context.Context, actor string, src selection.Source,
 	rows iter.Seq2[selection.Row[*selection.Applicant], error],
 	progress selection.Progress) (selection.ImportResult, error) {
-	var res selection.ImportResult
 	terr, err := db.Territory(ctx)
 	if err != nil {
-		return res, err
+		return selection.ImportResult{}, err
 	}
 	stored, err := db.loadApplicantKeys(ctx)
 	if err != nil {
-		return res, err
+		return selection.ImportResult{}, err
 	}
-	seen := fileKeys{id: map[string]int{}, cin: map[string]int{}, email: map[string]int{}}
-	invalid := &selection.InvalidFileError{}
-	created := sha256.New() // fingerprint of the rows created, for the audit entry
-
+	imp := &applicantImport{
+		db: db, src: src, terr: terr, stored: stored, invalid: &selection.InvalidFileError{},
+		seen: fileKeys{id: map[string]int{}, cin: map[string]int{}, email: map[string]int{}},
+	}
+	var res selection.ImportResult
 	err = db.update(ctx, actor, func(tx *Tx) error {
-		ins, err := tx.tx.PrepareContext(ctx, `INSERT INTO applicants (`+applicantColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return fmt.Errorf("prepare import: %w", err)
-		}
-		defer ins.Close()
-		for row, err := range rows {
-			if err != nil {
+		bulk := len(stored.digest) == 0
+		if bulk {
+			if err := tx.dropIndexes(applicantIndexes); err != nil {
 				return err
 			}
-			if err := ctx.Err(); err != nil {
+		}
+		readCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		batches := make(chan []checkedApplicant, 16)
+		readDone := make(chan error, 1)
+		go func() {
+			defer close(batches)
+			readDone <- imp.read(readCtx, rows, batches, progress, &res)
+		}()
+		created := sha256.New() // fingerprint of the rows created, for the audit entry
+		if err := imp.write(tx, batches, &res, created); err != nil {
+			cancel()
+			for range batches { // let the reader finish before the transaction ends
+			}
+			return err
+		}
+		if err := <-readDone; err != nil {
+			return err
+		}
+		if imp.invalid.Total > 0 {
+			return imp.invalid
+		}
+		if bulk {
+			if err := tx.createIndexes(applicantIndexes); err != nil {
 				return err
 			}
-			res.Rows++
-			if progress != nil && res.Rows%progressEvery == 0 {
-				progress(res.Rows)
-			}
-			if !db.checkApplicantRow(src, row, terr, stored, &seen, invalid) || invalid.Total > 0 {
-				continue // keep checking, to report every fault; write nothing more
-			}
-			a := row.Value
-			digest := applicantDigest(a)
-			old, exists := stored.digest[a.ID]
-			switch {
-			case !exists:
-				if _, err := ins.ExecContext(ctx, applicantArgs(a, digest)...); err != nil {
-					return fmt.Errorf("%s:%s:%d: insert applicant: %w", src.File, src.Sheet, row.Line, err)
-				}
-				created.Write([]byte(digest))
-				res.Created++
-			case old == digest:
-				res.Unchanged++
-			default:
-				if _, err := tx.putApplicant(a, false); err != nil {
-					return err
-				}
-				res.Updated++
-			}
-		}
-		if invalid.Total > 0 {
-			return invalid
-		}
-		if progress != nil {
-			progress(res.Rows)
 		}
 		return tx.auditImport("applicants", src, res, created.Sum(nil))
 	})
@@ -126,12 +118,106 @@ func (db *DB) ImportApplicants(ctx context.Context, actor string, src selection.
 	return res, nil
 }
 
+// applicantImport is the state of one applicants import.
+type applicantImport struct {
+	db      *DB
+	src     selection.Source
+	terr    *selection.Territory
+	stored  *applicantKeys
+	seen    fileKeys
+	invalid *selection.InvalidFileError
+}
+
+// checkedApplicant is a row that passed every check and must be written.
+type checkedApplicant struct {
+	line   int
+	a      *selection.Applicant
+	digest string
+	exists bool
+}
+
+// importBatch is how many checked rows travel together to the writer.
+const importBatch = 256
+
+// read drives the rows, checks each one and sends those to write in
+// batches. It counts the rows and the unchanged ones. Once any row is
+// faulty it sends nothing more but goes on checking, to report every
+// fault.
+func (imp *applicantImport) read(ctx context.Context,
+	rows iter.Seq2[selection.Row[*selection.Applicant], error],
+	out chan<- []checkedApplicant, progress selection.Progress, res *selection.ImportResult) error {
+	batch := make([]checkedApplicant, 0, importBatch)
+	for row, err := range rows {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		res.Rows++
+		if progress != nil && res.Rows%progressEvery == 0 {
+			progress(res.Rows)
+		}
+		if !imp.check(row) || imp.invalid.Total > 0 {
+			continue
+		}
+		a := row.Value
+		digest := applicantDigest(a)
+		old, exists := imp.stored.digest[a.ID]
+		if exists && old == digest {
+			res.Unchanged++
+			continue
+		}
+		batch = append(batch, checkedApplicant{row.Line, a, digest, exists})
+		if len(batch) == importBatch {
+			out <- batch
+			batch = make([]checkedApplicant, 0, importBatch)
+		}
+	}
+	if len(batch) > 0 && imp.invalid.Total == 0 {
+		out <- batch
+	}
+	if progress != nil {
+		progress(res.Rows)
+	}
+	return nil
+}
+
+// write inserts or updates the checked rows it receives until the reader
+// closes the channel.
+func (imp *applicantImport) write(tx *Tx, in <-chan []checkedApplicant,
+	res *selection.ImportResult, created hash.Hash) error {
+	ins, err := tx.tx.PrepareContext(tx.ctx, `INSERT INTO applicants (`+applicantColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("prepare import: %w", err)
+	}
+	defer ins.Close()
+	for batch := range in {
+		for _, c := range batch {
+			if c.exists {
+				if _, err := tx.putApplicant(c.a, false); err != nil {
+					return err
+				}
+				res.Updated++
+				continue
+			}
+			if _, err := ins.ExecContext(tx.ctx, applicantArgs(c.a, c.digest)...); err != nil {
+				return fmt.Errorf("%s:%s:%d: insert applicant: %w",
+					imp.src.File, imp.src.Sheet, c.line, err)
+			}
+			created.Write([]byte(c.digest))
+			res.Created++
+		}
+	}
+	return nil
+}
+
 // checkApplicantRow records the faults of one row: those found in its
 // cells, then those only the store can see. It reports whether the row is
 // sound.
-func (db *DB) checkApplicantRow(src selection.Source, row selection.Row[*selection.Applicant],
-	terr *selection.Territory, stored *applicantKeys, seen *fileKeys,
-	invalid *selection.InvalidFileError) bool {
+func (imp *applicantImport) check(row selection.Row[*selection.Applicant]) bool {
+	src, terr, stored, seen, invalid := imp.src, imp.terr, imp.stored, &imp.seen, imp.invalid
 	before := invalid.Total
 	for _, fe := range row.Problems {
 		invalid.Add(selection.FieldRowError(src, row.Line, fe))
@@ -146,9 +232,9 @@ func (db *DB) checkApplicantRow(src selection.Source, row selection.Row[*selecti
 			fault(fe)
 		}
 	}
-	if p := a.ProvinceCode(); p != "" && !db.inScope(p) && invalid.Total == before {
+	if p := a.ProvinceCode(); p != "" && !imp.db.inScope(p) && invalid.Total == before {
 		fault(&selection.FieldError{Field: "choice_1", Value: a.Choices[0],
-			Problem: selection.ProblemInconsistent, Detail: "hors de la province " + db.scope})
+			Problem: selection.ProblemInconsistent, Detail: "hors de la province " + imp.db.scope})
 	}
 	dupe := func(field, value string, lines map[string]int, holder map[string]string) {
 		if value == "" {
@@ -187,4 +273,32 @@ func (tx *Tx) auditImport(kind string, src selection.Source, res selection.Impor
 	}{src.File, src.Sheet, src.SHA256, res.Rows, res.Created, res.Updated, res.Unchanged,
 		hex.EncodeToString(createdSum)}
 	return tx.audit(kind+".import", kind, src.SHA256, nil, summary)
+}
+
+// applicantIndexes are the applicants table's secondary indexes, as in
+// migrations/0001_init.sql. Building them once after a bulk load into an
+// empty table is much faster than growing them row by row.
+var applicantIndexes = []struct{ name, def string }{
+	{"applicants_cin", "CREATE UNIQUE INDEX applicants_cin ON applicants (cin)"},
+	{"applicants_email", "CREATE UNIQUE INDEX applicants_email ON applicants (email)"},
+	{"applicants_province", "CREATE INDEX applicants_province ON applicants (province_code)"},
+	{"applicants_choice_1", "CREATE INDEX applicants_choice_1 ON applicants (choice_1)"},
+}
+
+func (tx *Tx) dropIndexes(idx []struct{ name, def string }) error {
+	for _, i := range idx {
+		if _, err := tx.exec("DROP INDEX " + i.name); err != nil {
+			return fmt.Errorf("drop index %s: %w", i.name, err)
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) createIndexes(idx []struct{ name, def string }) error {
+	for _, i := range idx {
+		if _, err := tx.exec(i.def); err != nil {
+			return fmt.Errorf("build index %s: %w", i.name, err)
+		}
+	}
+	return nil
 }

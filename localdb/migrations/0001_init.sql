@@ -46,7 +46,7 @@ CREATE TABLE needs (
 
 CREATE TABLE applicants (
     id                TEXT PRIMARY KEY,
-    cin               TEXT NOT NULL UNIQUE,
+    cin               TEXT NOT NULL,
     last_name         TEXT NOT NULL,
     first_name        TEXT NOT NULL,
     last_name_ar      TEXT NOT NULL,
@@ -54,7 +54,7 @@ CREATE TABLE applicants (
     sex               TEXT NOT NULL CHECK (sex IN ('F', 'M')),
     birth_date        TEXT NOT NULL,
     phone             TEXT NOT NULL,
-    email             TEXT NOT NULL UNIQUE,
+    email             TEXT NOT NULL,
     category          TEXT NOT NULL,
     education         TEXT NOT NULL,
     survey_experience TEXT NOT NULL,
@@ -67,6 +67,11 @@ CREATE TABLE applicants (
     registered_at     TEXT NOT NULL,
     digest            TEXT NOT NULL
 ) STRICT, WITHOUT ROWID;
+-- The applicants' secondary indexes; a bulk import into an empty table
+-- drops and rebuilds them (see localdb/import.go), so keep this list and
+-- applicantIndexes in step.
+CREATE UNIQUE INDEX applicants_cin ON applicants (cin);
+CREATE UNIQUE INDEX applicants_email ON applicants (email);
 CREATE INDEX applicants_province ON applicants (province_code);
 CREATE INDEX applicants_choice_1 ON applicants (choice_1);
 
