@@ -1,0 +1,225 @@
+package selection
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Reasons a pre-selection gives to invited and waiting applicants: the
+// rank of the choice they obtained.
+const (
+	ReasonChoice1 = "choice_1"
+	ReasonChoice2 = "choice_2"
+	ReasonChoice3 = "choice_3"
+)
+
+// rankLists numbers each commune's invited and waiting applicants by
+// priority, from 1.
+func (p *Preselection) rankLists() {
+	m := p.m
+	p.position = make([]int32, len(m.ids))
+	for _, held := range [][]int32{p.invited, p.waiting} {
+		lists := make([][]int32, len(m.communes))
+		for a, c := range held {
+			if c >= 0 {
+				lists[c] = append(lists[c], int32(a))
+			}
+		}
+		for _, l := range lists {
+			slices.SortFunc(l, func(a, b int32) int {
+				if m.better(a, m.scoreAt(a, held[a]), b, m.scoreAt(b, held[b])) {
+					return -1
+				}
+				return 1
+			})
+			for r, a := range l {
+				p.position[a] = int32(r + 1)
+			}
+		}
+	}
+}
+
+// scoreAt returns applicant a's score at commune c, one of its choices.
+func (m *market) scoreAt(a, c int32) Score {
+	for k, x := range m.prefs[a] {
+		if x == c {
+			return m.scores[a][k]
+		}
+	}
+	return 0
+}
+
+// choiceRank returns the position (0-based) of commune c in a's choices.
+func (m *market) choiceRank(a, c int32) int {
+	code := m.communes[c]
+	return slices.Index(m.apps[a].Choices, code)
+}
+
+func (p *Preselection) buildOutcomes() {
+	m := p.m
+	p.Outcomes = make([]Outcome, len(m.ids))
+	for i := range m.ids {
+		a := int32(i)
+		o := Outcome{ApplicantID: m.ids[i], Lottery: m.lottery[i]}
+		switch {
+		case !m.eligible[i]:
+			o.Status, o.Reason = StatusIneligible, m.reason[i]
+			o.Score = p.firstScore(a).Float()
+		case p.invited[i] >= 0:
+			c := p.invited[i]
+			o.Status, o.CommuneCode, o.Rank = StatusInvited, m.communes[c], int(p.position[i])
+			o.Score, o.Reason = m.scoreAt(a, c).Float(), ChoiceField(m.choiceRank(a, c))
+		case p.waiting[i] >= 0:
+			c := p.waiting[i]
+			o.Status, o.CommuneCode, o.Rank = StatusWaiting, m.communes[c], int(p.position[i])
+			o.Score, o.Reason = m.scoreAt(a, c).Float(), ChoiceField(m.choiceRank(a, c))
+		default:
+			o.Status, o.Reason = StatusNotInvited, ReasonOutranked
+			if m.prefs[i][0] < 0 {
+				o.Reason = ReasonNoCommune
+			}
+			o.Score = p.firstScore(a).Float()
+		}
+		p.Outcomes[i] = o
+	}
+}
+
+// firstScore is the score at the first choice that has posts, or, when
+// none has, the score with no language requirement.
+func (p *Preselection) firstScore(a int32) Score {
+	if p.m.prefs[a][0] >= 0 {
+		return p.m.scores[a][0]
+	}
+	return p.in.Rules.MeritScore(p.m.apps[a], nil)
+}
+
+// record fills the run record: rules, parameters, seed and hashes.
+func (p *Preselection) record() Run {
+	r := p.in.Rules
+	return Run{
+		Kind: RunPreselection, RulesVersion: r.Version, RulesHash: r.Hash(), Seed: p.in.Seed,
+		Params: map[string]string{
+			"quota_multiplier":        multiplierText(r.Preselection.QuotaMultiplier),
+			"waiting_list_multiplier": multiplierText(r.Preselection.WaitingListMultiplier),
+			"applicants":              strconv.Itoa(len(p.m.ids)),
+			"communes":                strconv.Itoa(len(p.m.communes)),
+		},
+		InputHash:  hashOf(func(w io.Writer) { writeCanonicalInput(w, p.in.Rules, p.in.Seed, p.m) }),
+		OutputHash: OutcomesHash(p.Outcomes),
+	}
+}
+
+func multiplierText(m Multiplier) string {
+	b, _ := m.MarshalJSON()
+	return string(b)
+}
+
+func hashOf(write func(io.Writer)) string {
+	h := sha256.New()
+	write(h)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// writeCanonicalInput writes what the selection depends on, one record a
+// line, sorted: the rules' hash, the seed, the needs by commune, and the
+// applicants by ID with only the fields the rules read.
+func writeCanonicalInput(w io.Writer, r *Rules, seed string, m *market) {
+	fmt.Fprintf(w, "intiqa-preselection/1\nrules\t%s\nseed\t%q\n", r.Hash(), seed)
+	for _, n := range m.needs {
+		fmt.Fprintf(w, "need\t%s\t%d\t%d\t%s\n", n.CommuneCode, n.Enumerators, n.Controllers,
+			FormatLanguages(n.Languages))
+	}
+	for _, a := range m.apps {
+		fmt.Fprintf(w, "applicant\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.ID,
+			a.BirthDate.Format("2006-01-02"), a.Category, a.Education, a.SurveyExperience,
+			a.TechSkill, FormatLanguages(a.Languages), strings.Join(a.Choices, ";"))
+	}
+}
+
+// CanonicalOutcome renders one outcome as the line the output hash reads.
+func CanonicalOutcome(o *Outcome) string {
+	return fmt.Sprintf("outcome\t%s\t%s\t%s\t%d\t%s\t%d\t%s\n", o.ApplicantID, o.Status,
+		o.CommuneCode, o.Rank, Score(o.Score*100+0.5), o.Lottery, o.Reason)
+}
+
+// OutcomesHash returns the SHA-256 of outcomes in canonical form, sorted
+// by applicant ID.
+func OutcomesHash(outcomes []Outcome) string {
+	sorted := slices.Clone(outcomes)
+	slices.SortFunc(sorted, func(a, b Outcome) int { return strings.Compare(a.ApplicantID, b.ApplicantID) })
+	h := sha256.New()
+	writeOutcomes(h, sorted)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func writeOutcomes(h hash.Hash, outcomes []Outcome) {
+	for i := range outcomes {
+		io.WriteString(h, CanonicalOutcome(&outcomes[i]))
+	}
+}
+
+// Difference is the first place where a result differs from a rerun.
+type Difference struct {
+	ApplicantID string
+	Field       string
+	Got, Want   string // Got from the result checked, Want from the rerun
+}
+
+func (d *Difference) Error() string {
+	return fmt.Sprintf("candidat %s : %s vaut « %s », la réexécution donne « %s »",
+		d.ApplicantID, d.Field, d.Got, d.Want)
+}
+
+// VerifyPreselection reruns a pre-selection from its input and compares
+// the outcomes given; it returns nil on a match, or the first difference
+// in applicant ID order.
+func VerifyPreselection(in PreselectInput, got []Outcome) (*Difference, error) {
+	p, err := Preselect(in)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*Outcome, len(got))
+	for i := range got {
+		byID[got[i].ApplicantID] = &got[i]
+	}
+	for i := range p.Outcomes {
+		want := &p.Outcomes[i]
+		g, ok := byID[want.ApplicantID]
+		if !ok {
+			return &Difference{want.ApplicantID, "applicant_id", "(absent)", want.ApplicantID}, nil
+		}
+		if d := compareOutcome(g, want); d != nil {
+			return d, nil
+		}
+		delete(byID, want.ApplicantID)
+	}
+	if len(byID) > 0 {
+		extra := slices.Sorted(maps.Keys(byID))
+		return &Difference{extra[0], "applicant_id", extra[0], "(absent des données)"}, nil
+	}
+	return nil, nil
+}
+
+func compareOutcome(got, want *Outcome) *Difference {
+	fields := []struct{ name, got, want string }{
+		{"status", string(got.Status), string(want.Status)},
+		{"commune_code", got.CommuneCode, want.CommuneCode},
+		{"rank", strconv.Itoa(got.Rank), strconv.Itoa(want.Rank)},
+		{"merit_score", Score(got.Score*100 + 0.5).String(), Score(want.Score*100 + 0.5).String()},
+		{"lottery", strconv.FormatUint(got.Lottery, 10), strconv.FormatUint(want.Lottery, 10)},
+		{"reason", got.Reason, want.Reason},
+	}
+	for _, f := range fields {
+		if f.got != f.want {
+			return &Difference{want.ApplicantID, f.name, f.got, f.want}
+		}
+	}
+	return nil
+}
