@@ -152,7 +152,7 @@ func (p *Preselection) rule(a int32, e *Explanation) string {
 	switch o.Status {
 	case StatusInvited:
 		return fmt.Sprintf("Invité à %s, rang %d, score %s%s.", o.CommuneCode, o.Rank,
-			Score(o.Score*100+0.5), why)
+			scoreOf(o.Score), why)
 	case StatusWaiting:
 		return fmt.Sprintf("Liste d'attente de %s, rang %d : chaque commune choisie a invité "+
 			"des candidats de score supérieur%s.", o.CommuneCode, o.Rank, why)

@@ -1,8 +1,8 @@
 package selection
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 )
 
 // Score is a score in hundredths of a point, from 0 to 10,000 (0.00 to
@@ -10,7 +10,16 @@ import (
 type Score int
 
 // String renders the score with two decimals, e.g. "72.50".
-func (s Score) String() string { return fmt.Sprintf("%d.%02d", s/100, s%100) }
+func (s Score) String() string { return string(s.append(nil)) }
+
+// append appends the score as String writes it.
+func (s Score) append(b []byte) []byte {
+	if s < 0 {
+		b, s = append(b, '-'), -s
+	}
+	b = strconv.AppendInt(b, int64(s/100), 10)
+	return append(b, '.', byte('0'+s%100/10), byte('0'+s%10))
+}
 
 // Float returns the score on a 0 to 100 scale.
 func (s Score) Float() float64 { return float64(s) / 100 }
@@ -78,18 +87,60 @@ func (r *Rules) MeritBreakdown(a *Applicant, langs []Language) Breakdown {
 	return b
 }
 
-// MeritScore is MeritBreakdown without the breakdown, for the hot path.
+// MeritScore is MeritBreakdown without the breakdown.
 func (r *Rules) MeritScore(a *Applicant, langs []Language) Score {
-	m := &r.Merit
-	s := m.Points[CriterionEducation][string(a.Education)]*m.Weights[CriterionEducation] +
-		m.Points[CriterionExperience][string(a.SurveyExperience)]*m.Weights[CriterionExperience] +
-		m.Points[CriterionTech][string(a.TechSkill)]*m.Weights[CriterionTech] +
-		m.Points[CriterionCategory][string(a.Category)]*m.Weights[CriterionCategory]
-	lang := LanguageNoMatch
-	if len(langs) == 0 || speaksAny(a, langs) {
-		lang = LanguageMatch
+	m := r.compileMerit()
+	return m.base(a) + m.language(a, langs)
+}
+
+// compiledMerit holds the merit rules as weighted points per value, so
+// that scoring an applicant looks up four small maps once, whatever the
+// number of communes it is scored at.
+type compiledMerit struct {
+	education  map[Education]Score
+	experience map[SurveyExperience]Score
+	tech       map[TechSkill]Score
+	category   map[Category]Score
+	match      Score // the language criterion's weighted points
+	noMatch    Score
+}
+
+func (r *Rules) compileMerit() *compiledMerit {
+	w, pts := r.Merit.Weights, r.Merit.Points
+	weigh := func(crit, value string) Score { return Score(pts[crit][value] * w[crit]) }
+	m := &compiledMerit{
+		education: map[Education]Score{}, experience: map[SurveyExperience]Score{},
+		tech: map[TechSkill]Score{}, category: map[Category]Score{},
+		match:   weigh(CriterionLanguage, LanguageMatch),
+		noMatch: weigh(CriterionLanguage, LanguageNoMatch),
 	}
-	return Score(s + m.Points[CriterionLanguage][lang]*m.Weights[CriterionLanguage])
+	for _, v := range Educations {
+		m.education[v] = weigh(CriterionEducation, string(v))
+	}
+	for _, v := range SurveyExperiences {
+		m.experience[v] = weigh(CriterionExperience, string(v))
+	}
+	for _, v := range TechSkills {
+		m.tech[v] = weigh(CriterionTech, string(v))
+	}
+	for _, v := range Categories {
+		m.category[v] = weigh(CriterionCategory, string(v))
+	}
+	return m
+}
+
+// base is the score of every criterion but the commune's language.
+func (m *compiledMerit) base(a *Applicant) Score {
+	return m.education[a.Education] + m.experience[a.SurveyExperience] +
+		m.tech[a.TechSkill] + m.category[a.Category]
+}
+
+// language is the language criterion's share at a commune.
+func (m *compiledMerit) language(a *Applicant, langs []Language) Score {
+	if len(langs) == 0 || speaksAny(a, langs) {
+		return m.match
+	}
+	return m.noMatch
 }
 
 func speaksAny(a *Applicant, langs []Language) bool {

@@ -72,6 +72,8 @@ func Preselect(in PreselectInput) (*Preselection, error) {
 	if err != nil {
 		return nil, err
 	}
+	inputHash := make(chan string, 1) // hashed on the other core meanwhile
+	go func() { inputHash <- canonicalInputHash(in.Rules, in.Seed, m) }()
 	all := make([]int32, len(m.ids))
 	for i := range all {
 		all[i] = int32(i)
@@ -87,7 +89,7 @@ func Preselect(in PreselectInput) (*Preselection, error) {
 	p := &Preselection{in: in, m: m, invited: invited, waiting: waiting}
 	p.rankLists()
 	p.buildOutcomes()
-	p.Run = p.record()
+	p.Run = p.record(<-inputHash)
 	return p, nil
 }
 
@@ -97,8 +99,12 @@ func newMarket(in PreselectInput) (*market, error) {
 	if in.Rules == nil {
 		return nil, fmt.Errorf("preselect: no rules")
 	}
-	apps := slices.Clone(in.Applicants)
-	slices.SortFunc(apps, func(a, b *Applicant) int { return strings.Compare(a.ID, b.ID) })
+	apps := in.Applicants
+	byID := func(a, b *Applicant) int { return strings.Compare(a.ID, b.ID) }
+	if !slices.IsSortedFunc(apps, byID) {
+		apps = slices.Clone(apps)
+		slices.SortFunc(apps, byID)
+	}
 	for i := 1; i < len(apps); i++ {
 		if apps[i].ID == apps[i-1].ID {
 			return nil, fmt.Errorf("preselect: applicant %s appears twice", apps[i].ID)
@@ -129,10 +135,12 @@ func (m *market) fillApplicants(in PreselectInput, idx map[string]int32) {
 	m.lottery = make([]uint64, n)
 	m.prefs = make([][MaxChoices]int32, n)
 	m.scores = make([][MaxChoices]Score, n)
+	merit := in.Rules.compileMerit()
 	for i, a := range m.apps {
 		m.ids[i] = a.ID
 		m.eligible[i], m.reason[i] = in.Rules.Eligible(a)
 		m.lottery[i] = Lottery(in.Seed, a.ID)
+		base := merit.base(a)
 		k := 0
 		for _, code := range a.Choices {
 			c, ok := idx[code]
@@ -140,7 +148,7 @@ func (m *market) fillApplicants(in PreselectInput, idx map[string]int32) {
 				continue // a commune with no posts takes nobody
 			}
 			m.prefs[i][k] = c
-			m.scores[i][k] = in.Rules.MeritScore(a, m.needs[c].Languages)
+			m.scores[i][k] = base + merit.language(a, m.needs[c].Languages)
 			k++
 		}
 		for ; k < MaxChoices; k++ {

@@ -5,11 +5,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
-	"io"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Reasons a pre-selection gives to invited and waiting applicants: the
@@ -101,7 +101,7 @@ func (p *Preselection) firstScore(a int32) Score {
 }
 
 // record fills the run record: rules, parameters, seed and hashes.
-func (p *Preselection) record() Run {
+func (p *Preselection) record(inputHash string) Run {
 	r := p.in.Rules
 	return Run{
 		Kind: RunPreselection, RulesVersion: r.Version, RulesHash: r.Hash(), Seed: p.in.Seed,
@@ -111,7 +111,7 @@ func (p *Preselection) record() Run {
 			"applicants":              strconv.Itoa(len(p.m.ids)),
 			"communes":                strconv.Itoa(len(p.m.communes)),
 		},
-		InputHash:  hashOf(func(w io.Writer) { writeCanonicalInput(w, p.in.Rules, p.in.Seed, p.m) }),
+		InputHash:  inputHash,
 		OutputHash: OutcomesHash(p.Outcomes),
 	}
 }
@@ -121,48 +121,133 @@ func multiplierText(m Multiplier) string {
 	return string(b)
 }
 
-func hashOf(write func(io.Writer)) string {
-	h := sha256.New()
-	write(h)
-	return hex.EncodeToString(h.Sum(nil))
+// canonWriter hashes records written as tab-separated lines, through a
+// buffer: a national run writes about a million lines.
+type canonWriter struct {
+	h   hash.Hash
+	buf []byte
 }
 
-// writeCanonicalInput writes what the selection depends on, one record a
+func newCanonWriter() *canonWriter {
+	return &canonWriter{h: sha256.New(), buf: make([]byte, 0, 64<<10)}
+}
+
+// field appends a tab, then s; the first field of a line has no tab.
+func (w *canonWriter) field(s string) {
+	if n := len(w.buf); n > 0 && w.buf[n-1] != '\n' {
+		w.buf = append(w.buf, '\t')
+	}
+	w.buf = append(w.buf, s...)
+}
+
+func (w *canonWriter) num(n int64) {
+	w.field("")
+	w.buf = strconv.AppendInt(w.buf, n, 10)
+}
+
+// list appends the items joined by ";" as one field.
+func (w *canonWriter) list(items []string) {
+	w.field("")
+	for i, it := range items {
+		if i > 0 {
+			w.buf = append(w.buf, ';')
+		}
+		w.buf = append(w.buf, it...)
+	}
+}
+
+func (w *canonWriter) languages(ls []Language) {
+	w.field("")
+	for i, l := range ls {
+		if i > 0 {
+			w.buf = append(w.buf, ';')
+		}
+		w.buf = append(w.buf, l...)
+	}
+}
+
+// end closes the line, and hands the buffer to the hash when it is full.
+func (w *canonWriter) end() {
+	w.buf = append(w.buf, '\n')
+	if len(w.buf) > 60<<10 {
+		w.h.Write(w.buf)
+		w.buf = w.buf[:0]
+	}
+}
+
+func (w *canonWriter) sum() string {
+	w.h.Write(w.buf)
+	return hex.EncodeToString(w.h.Sum(nil))
+}
+
+// canonicalInputHash hashes what the selection depends on, one record a
 // line, sorted: the rules' hash, the seed, the needs by commune, and the
 // applicants by ID with only the fields the rules read.
-func writeCanonicalInput(w io.Writer, r *Rules, seed string, m *market) {
-	fmt.Fprintf(w, "intiqa-preselection/1\nrules\t%s\nseed\t%q\n", r.Hash(), seed)
+func canonicalInputHash(r *Rules, seed string, m *market) string {
+	w := newCanonWriter()
+	w.field("intiqa-preselection/1")
+	w.end()
+	w.field("rules")
+	w.field(r.Hash())
+	w.end()
+	w.field("seed")
+	w.field(strconv.Quote(seed))
+	w.end()
 	for _, n := range m.needs {
-		fmt.Fprintf(w, "need\t%s\t%d\t%d\t%s\n", n.CommuneCode, n.Enumerators, n.Controllers,
-			FormatLanguages(n.Languages))
+		w.field("need")
+		w.field(n.CommuneCode)
+		w.num(int64(n.Enumerators))
+		w.num(int64(n.Controllers))
+		w.languages(n.Languages)
+		w.end()
 	}
 	for _, a := range m.apps {
-		fmt.Fprintf(w, "applicant\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.ID,
-			a.BirthDate.Format("2006-01-02"), a.Category, a.Education, a.SurveyExperience,
-			a.TechSkill, FormatLanguages(a.Languages), strings.Join(a.Choices, ";"))
+		w.field("applicant")
+		w.field(a.ID)
+		w.field("")
+		w.buf = a.BirthDate.AppendFormat(w.buf, time.DateOnly)
+		w.field(string(a.Category))
+		w.field(string(a.Education))
+		w.field(string(a.SurveyExperience))
+		w.field(string(a.TechSkill))
+		w.languages(a.Languages)
+		w.list(a.Choices)
+		w.end()
 	}
+	return w.sum()
 }
 
-// CanonicalOutcome renders one outcome as the line the output hash reads.
-func CanonicalOutcome(o *Outcome) string {
-	return fmt.Sprintf("outcome\t%s\t%s\t%s\t%d\t%s\t%d\t%s\n", o.ApplicantID, o.Status,
-		o.CommuneCode, o.Rank, Score(o.Score*100+0.5), o.Lottery, o.Reason)
+// outcome writes one outcome as the line the output hash reads.
+func (w *canonWriter) outcome(o *Outcome) {
+	w.field("outcome")
+	w.field(o.ApplicantID)
+	w.field(string(o.Status))
+	w.field(o.CommuneCode)
+	w.num(int64(o.Rank))
+	w.field("")
+	w.buf = scoreOf(o.Score).append(w.buf)
+	w.field("")
+	w.buf = strconv.AppendUint(w.buf, o.Lottery, 10)
+	w.field(o.Reason)
+	w.end()
 }
+
+// scoreOf turns an outcome's score back into exact hundredths.
+func scoreOf(f float64) Score { return Score(f*100 + 0.5) }
 
 // OutcomesHash returns the SHA-256 of outcomes in canonical form, sorted
 // by applicant ID.
 func OutcomesHash(outcomes []Outcome) string {
-	sorted := slices.Clone(outcomes)
-	slices.SortFunc(sorted, func(a, b Outcome) int { return strings.Compare(a.ApplicantID, b.ApplicantID) })
-	h := sha256.New()
-	writeOutcomes(h, sorted)
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-func writeOutcomes(h hash.Hash, outcomes []Outcome) {
-	for i := range outcomes {
-		io.WriteString(h, CanonicalOutcome(&outcomes[i]))
+	byID := func(a, b Outcome) int { return strings.Compare(a.ApplicantID, b.ApplicantID) }
+	if !slices.IsSortedFunc(outcomes, byID) {
+		outcomes = slices.Clone(outcomes)
+		slices.SortFunc(outcomes, byID)
 	}
+	w := newCanonWriter()
+	for i := range outcomes {
+		w.outcome(&outcomes[i])
+	}
+	return w.sum()
 }
 
 // Difference is the first place where a result differs from a rerun.
@@ -212,7 +297,7 @@ func compareOutcome(got, want *Outcome) *Difference {
 		{"status", string(got.Status), string(want.Status)},
 		{"commune_code", got.CommuneCode, want.CommuneCode},
 		{"rank", strconv.Itoa(got.Rank), strconv.Itoa(want.Rank)},
-		{"merit_score", Score(got.Score*100 + 0.5).String(), Score(want.Score*100 + 0.5).String()},
+		{"merit_score", scoreOf(got.Score).String(), scoreOf(want.Score).String()},
 		{"lottery", strconv.FormatUint(got.Lottery, 10), strconv.FormatUint(want.Lottery, 10)},
 		{"reason", got.Reason, want.Reason},
 	}

@@ -1,0 +1,90 @@
+package selection_test
+
+import (
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+
+	"intiqa/selection"
+	"intiqa/selection/synth"
+)
+
+var national struct {
+	once  sync.Once
+	apps  []*selection.Applicant
+	needs []selection.Need
+	err   error
+}
+
+// nationalInput generates the national data set once per test binary.
+func nationalInput(b *testing.B) selection.PreselectInput {
+	national.once.Do(func() {
+		g, err := synth.New(1, "")
+		if err != nil {
+			national.err = err
+			return
+		}
+		for a := range g.Applicants() {
+			national.apps = append(national.apps, a)
+		}
+		national.needs = g.Needs()
+	})
+	if national.err != nil {
+		b.Fatal(national.err)
+	}
+	return selection.PreselectInput{Rules: selection.DefaultRules(), Seed: "2024",
+		Applicants: national.apps, Needs: national.needs}
+}
+
+// BenchmarkPreselectNational runs the pre-selection on the generated
+// national data set (488,321 applicants, 1,503 communes).
+func BenchmarkPreselectNational(b *testing.B) {
+	in := nationalInput(b)
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var p *selection.Preselection
+	for b.Loop() {
+		var err error
+		if p, err = selection.Preselect(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/1e6, "MB-alloc/op")
+	invited := 0
+	for _, o := range p.Outcomes {
+		if o.Status == selection.StatusInvited {
+			invited++
+		}
+	}
+	b.ReportMetric(float64(invited), "invited")
+}
+
+// BenchmarkSortByScoreNational sorts the same records by merit score and
+// lottery: the yardstick the pre-selection is measured against.
+func BenchmarkSortByScoreNational(b *testing.B) {
+	in := nationalInput(b)
+	type rec struct {
+		s selection.Score
+		l uint64
+		a *selection.Applicant
+	}
+	recs := make([]rec, len(in.Applicants))
+	for b.Loop() {
+		for i, a := range in.Applicants {
+			recs[i] = rec{in.Rules.MeritScore(a, nil), selection.Lottery(in.Seed, a.ID), a}
+		}
+		slices.SortFunc(recs, func(x, y rec) int {
+			if x.s != y.s {
+				return int(y.s - x.s)
+			}
+			if x.l < y.l {
+				return -1
+			}
+			return 1
+		})
+	}
+}
