@@ -127,14 +127,22 @@ func SelectFinal(in FinalInput) (*FinalSelection, error) {
 	for _, n := range in.Needs {
 		f.needs[n.CommuneCode] = n
 	}
-	byCommune := map[string][]ranked{}
+	cands := make([]*Candidate, len(in.Candidates))
 	for i := range in.Candidates {
-		c := &in.Candidates[i]
+		cands[i] = &in.Candidates[i]
+	}
+	slices.SortFunc(cands, func(a, b *Candidate) int {
+		return strings.Compare(a.Applicant.ID, b.Applicant.ID)
+	})
+	f.Outcomes = make([]Outcome, 0, len(cands))
+	byCommune := map[string][]ranked{}
+	for i, c := range cands {
 		id := c.Applicant.ID
-		if _, dup := f.cands[id]; dup {
+		if i > 0 && cands[i-1].Applicant.ID == id {
 			return nil, fmt.Errorf("final selection: candidate %s appears twice", id)
 		}
 		f.cands[id] = c
+		f.byID[id] = i
 		o := Outcome{ApplicantID: id, CommuneCode: c.CommuneCode, Lottery: Lottery(in.Seed, id)}
 		score := in.Rules.Composite(c, f.needs[c.CommuneCode].Languages)
 		o.Score = score.Float()
@@ -145,14 +153,12 @@ func SelectFinal(in FinalInput) (*FinalSelection, error) {
 		}
 		f.Outcomes = append(f.Outcomes, o)
 	}
-	slices.SortFunc(f.Outcomes, func(a, b Outcome) int { return strings.Compare(a.ApplicantID, b.ApplicantID) })
-	for i, o := range f.Outcomes {
-		f.byID[o.ApplicantID] = i
-	}
+	inputHash := make(chan string, 1) // hashed on the other core meanwhile
+	go func() { inputHash <- f.inputHash(cands) }()
 	for _, code := range slices.Sorted(maps.Keys(byCommune)) {
 		f.fillCommune(code, byCommune[code])
 	}
-	f.Run = f.record()
+	f.Run = f.record(<-inputHash)
 	return f, nil
 }
 
@@ -195,7 +201,7 @@ func (f *FinalSelection) set(id string, st Status, role Role, rank int, reason s
 	o.Status, o.Role, o.Rank, o.Reason = st, role, rank, reason
 }
 
-func (f *FinalSelection) record() Run {
+func (f *FinalSelection) record(inputHash string) Run {
 	r := f.in.Rules
 	return Run{
 		Kind: RunFinal, RulesVersion: r.Version, RulesHash: r.Hash(), Seed: f.in.Seed,
@@ -204,14 +210,15 @@ func (f *FinalSelection) record() Run {
 			"min_interview_score":     strconv.Itoa(r.Final.MinInterviewScore),
 			"waiting_list_multiplier": multiplierText(r.Final.WaitingListMultiplier),
 		},
-		InputHash:  f.inputHash(),
+		InputHash:  inputHash,
 		OutputHash: OutcomesHash(f.Outcomes),
 	}
 }
 
 // inputHash hashes the final selection's input: rules, seed, needs by
-// commune, and candidates by ID with what the rules read of them.
-func (f *FinalSelection) inputHash() string {
+// commune, and the candidates, sorted by ID, with what the rules read of
+// them.
+func (f *FinalSelection) inputHash(cands []*Candidate) string {
 	w := newCanonWriter()
 	w.field("intiqa-final/1")
 	w.end()
@@ -234,8 +241,7 @@ func (f *FinalSelection) inputHash() string {
 		}
 		return int64(*s)
 	}
-	for _, o := range f.Outcomes {
-		c := f.cands[o.ApplicantID]
+	for _, c := range cands {
 		a := c.Applicant
 		w.field("candidate")
 		w.field(a.ID)

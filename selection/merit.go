@@ -89,8 +89,7 @@ func (r *Rules) MeritBreakdown(a *Applicant, langs []Language) Breakdown {
 
 // MeritScore is MeritBreakdown without the breakdown.
 func (r *Rules) MeritScore(a *Applicant, langs []Language) Score {
-	m := r.compileMerit()
-	return m.base(a) + m.language(a, langs)
+	return r.merit.base(a) + r.merit.language(a, langs)
 }
 
 // compiledMerit holds the merit rules as weighted points per value, so

@@ -135,7 +135,7 @@ func (m *market) fillApplicants(in PreselectInput, idx map[string]int32) {
 	m.lottery = make([]uint64, n)
 	m.prefs = make([][MaxChoices]int32, n)
 	m.scores = make([][MaxChoices]Score, n)
-	merit := in.Rules.compileMerit()
+	merit := in.Rules.merit
 	for i, a := range m.apps {
 		m.ids[i] = a.ID
 		m.eligible[i], m.reason[i] = in.Rules.Eligible(a)

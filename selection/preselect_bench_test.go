@@ -1,6 +1,7 @@
 package selection_test
 
 import (
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
@@ -87,4 +88,46 @@ func BenchmarkSortByScoreNational(b *testing.B) {
 			return 1
 		})
 	}
+}
+
+// BenchmarkFinalSelectionLargestProvince runs the final selection for a
+// 60,000-candidate province (PRODUCT.md's largest laptop): the applicants
+// of the largest generated province, repeated under new IDs up to
+// 60,000, with deterministic interview outcomes.
+func BenchmarkFinalSelectionLargestProvince(b *testing.B) {
+	in := nationalInput(b)
+	counts := map[string]int{}
+	for _, a := range in.Applicants {
+		counts[a.ProvinceCode()]++
+	}
+	largest := ""
+	for p, n := range counts {
+		if n > counts[largest] || (n == counts[largest] && p < largest) {
+			largest = p
+		}
+	}
+	var pool []*selection.Applicant
+	for _, a := range in.Applicants {
+		if a.ProvinceCode() == largest {
+			pool = append(pool, a)
+		}
+	}
+	var cands []selection.Candidate
+	for i := range 60000 {
+		a := *pool[i%len(pool)]
+		a.ID = fmt.Sprintf("%s-%d", a.ID, i/len(pool))
+		l := selection.Lottery("bench", a.ID)
+		interview, training := selection.Score(l%10001), selection.Score(l/7%10001)
+		cands = append(cands, selection.Candidate{Applicant: &a, CommuneCode: a.Choices[0],
+			DocumentsAccepted: l%10 != 0, Attended: l%13 != 0,
+			Interview: &interview, Training: &training})
+	}
+	fin := selection.FinalInput{Rules: in.Rules, Seed: "2024", Candidates: cands, Needs: in.Needs}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := selection.SelectFinal(fin); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(cands)), "candidates")
 }

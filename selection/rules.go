@@ -29,6 +29,8 @@ func DefaultRulesJSON() []byte { return bytes.Clone(defaultRules) }
 // weights, quotas, and the final selection's composite. Weights are whole
 // percentages that sum to 100 and points are whole numbers from 0 to 100,
 // so that every score is an exact integer and every run reproducible.
+// Rules come from ParseRules and must not be changed afterwards: their
+// hash and compiled tables would no longer match them.
 type Rules struct {
 	Schema        string      `json:"schema"`
 	Version       string      `json:"version"`
@@ -47,6 +49,7 @@ type Rules struct {
 
 	refDate time.Time
 	hash    string
+	merit   *compiledMerit
 }
 
 // Eligibility is who may be selected at all.
@@ -139,6 +142,7 @@ func ParseRules(data []byte) (*Rules, error) {
 	}
 	sum := sha256.Sum256(canon)
 	r.hash = hex.EncodeToString(sum[:])
+	r.merit = r.compileMerit()
 	return &r, nil
 }
 
