@@ -39,7 +39,8 @@ var maleFirstNames = []name{
 	{"Sami", "سامي"}, {"Walid", "وليد"}, {"Yahya", "يحيى"}, {"Zaid", "زيد"},
 	{"Marouane", "مروان"}, {"Nizar", "نزار"}, {"Achraf", "أشرف"}, {"Adnane", "عدنان"},
 	{"Aymane", "أيمن"}, {"Mouad", "معاذ"}, {"Souhail", "سهيل"}, {"Taoufik", "توفيق"},
-	{"Ilyas", "إلياس"}, {"Hassane", "حسان"}, {"Abdelmounaim", "عبد المنعم"}, {"Moulay Hafid", "مولاي حفيظ"},
+	{"Ilyas", "إلياس"}, {"Hassane", "حسان"}, {"Abdelmounaim", "عبد المنعم"},
+	{"Moulay Hafid", "مولاي حفيظ"},
 }
 
 // femaleFirstNames holds common Moroccan women's first names.

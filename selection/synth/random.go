@@ -62,20 +62,36 @@ func (r *rng) chance(p float64) bool {
 	return r.float() < p
 }
 
-// pick returns an index drawn with the given integer weights.
-func (r *rng) pick(weights []int) int {
+// weights is a table of integer weights, kept cumulated for drawing.
+type weights struct {
+	cum []int
+}
+
+// newWeights cumulates w; every weight must be positive or zero, and one
+// at least positive.
+func newWeights(w ...int) weights {
+	cum := make([]int, len(w))
 	total := 0
-	for _, w := range weights {
-		total += w
+	for i, x := range w {
+		total += x
+		cum[i] = total
 	}
-	x := r.intn(total)
-	for i, w := range weights {
-		if x < w {
-			return i
+	return weights{cum: cum}
+}
+
+// pick returns an index drawn with the table's weights.
+func (r *rng) pick(w weights) int {
+	x := r.intn(w.cum[len(w.cum)-1])
+	lo, hi := 0, len(w.cum)-1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if x < w.cum[mid] {
+			hi = mid
+		} else {
+			lo = mid + 1
 		}
-		x -= w
 	}
-	return len(weights) - 1
+	return lo
 }
 
 // sumOf returns the sum of k draws in [0, m]: a bell-shaped integer
