@@ -1,0 +1,88 @@
+// Command intiqa-hq is the headquarters program of Intiqa: it generates
+// data sets, imports and exports the contract XLSX files, and (in later
+// versions) serves the provinces and runs the national pre-selection.
+//
+// It builds with CGO_ENABLED=0 and imports no part of the desktop
+// interface.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// command is one subcommand of intiqa-hq.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env *env, args []string) error
+}
+
+// env is what every subcommand shares: output streams and the logger.
+type env struct {
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+}
+
+// errUsage marks an error in the command line; the process exits with 2.
+var errUsage = errors.New("usage")
+
+func commands() []command {
+	return []command{
+		{"gen", "génère un jeu de données réaliste (national ou une province)", runGen},
+		{"import", "importe applicants|needs|training depuis un fichier XLSX du contrat", runImport},
+		{"export", "exporte les candidats vers un fichier XLSX du contrat", runExport},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{
+		stdout: os.Stdout,
+		stderr: os.Stderr,
+		log:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+	}
+	os.Exit(run(ctx, e, os.Args[1:]))
+}
+
+// run dispatches to a subcommand and returns the process exit code.
+func run(ctx context.Context, e *env, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(e.stderr)
+		return 2
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, e, args[1:])
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, errUsage):
+			fmt.Fprintf(e.stderr, "intiqa-hq %s: %v\n", c.name, err)
+			return 2
+		default:
+			fmt.Fprintf(e.stderr, "intiqa-hq %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(e.stderr, "intiqa-hq: commande inconnue %q\n", args[0])
+	usage(e.stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage : intiqa-hq COMMANDE [options]")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+}
