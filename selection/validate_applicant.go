@@ -55,10 +55,7 @@ func ValidateApplicant(a *Applicant, communes CommuneSet) []*FieldError {
 		add(err)
 	}
 	add(checkDates(a))
-	for _, fe := range CheckChoices(a.Choices, communes) {
-		errs = append(errs, fe)
-	}
-	return errs
+	return append(errs, CheckChoices(a.Choices, communes)...)
 }
 
 func checkEnum[T ~string](field string, v T, valid []T) error {
