@@ -1,0 +1,20 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"testing"
+)
+
+// TestMain runs the tests as on a system that names no language, where
+// Intiqa must show French, its default.
+func TestMain(m *testing.M) {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"} {
+		os.Unsetenv(v)
+	}
+	if err := loadTranslations(nil); err != nil {
+		fmt.Fprintln(os.Stderr, "load translations:", err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
