@@ -245,7 +245,7 @@ func (imp *applicantImport) check(row selection.Row[*selection.Applicant]) bool 
 				Detail: fmt.Sprintf("déjà à la ligne %d", line)})
 			return
 		}
-		lines[value] = row.Line
+		lines[strings.Clone(value)] = row.Line // not the row's buffer, which the key would pin
 		if holder != nil && holder[value] != "" && holder[value] != a.ID {
 			fault(&selection.FieldError{Field: field, Value: value, Problem: selection.ProblemDuplicate,
 				Detail: "déjà enregistré pour le candidat " + holder[value]})

@@ -100,9 +100,11 @@ func peakMB() float64 {
 
 // measure runs fn once per iteration and reports its seconds, the peak
 // resident memory of the process, and the peak of the Go heap (the rest
-// of the resident memory is SQLite's, which allocates outside it).
+// of the resident memory is SQLite's, which allocates outside it). It
+// runs under the memory limit that main sets.
 func measure(b *testing.B, fn func(b *testing.B)) {
 	b.Helper()
+	limitMemory()
 	var total time.Duration
 	stop := make(chan struct{})
 	heap := make(chan uint64)
