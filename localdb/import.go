@@ -45,10 +45,15 @@ func (db *DB) loadApplicantKeys(ctx context.Context) (*applicantKeys, error) {
 	return k, nil
 }
 
-// fileKeys remembers, for the rows of one file, the line where each key
-// was first seen.
-type fileKeys struct {
-	id, cin, email map[string]int
+// heldBy tells which stored applicant holds a CIN or e-mail.
+func (k *applicantKeys) heldBy(field, key string) string {
+	switch field {
+	case "cin":
+		return k.cinOf[key]
+	case "email":
+		return k.emailOf[key]
+	}
+	return ""
 }
 
 // ImportApplicants loads applicants rows in one transaction: new ones are
@@ -72,10 +77,8 @@ func (db *DB) ImportApplicants(ctx context.Context, actor string, src selection.
 	if err != nil {
 		return selection.ImportResult{}, err
 	}
-	imp := &applicantImport{
-		db: db, src: src, terr: terr, stored: stored, invalid: &selection.InvalidFileError{},
-		seen: fileKeys{id: map[string]int{}, cin: map[string]int{}, email: map[string]int{}},
-	}
+	imp := &applicantImport{src: src, stored: stored, invalid: &selection.InvalidFileError{},
+		checker: selection.NewApplicantRowChecker(terr, db.scope, stored.heldBy)}
 	var res selection.ImportResult
 	err = db.update(ctx, actor, func(tx *Tx) error {
 		bulk := len(stored.digest) == 0
@@ -120,11 +123,9 @@ func (db *DB) ImportApplicants(ctx context.Context, actor string, src selection.
 
 // applicantImport is the state of one applicants import.
 type applicantImport struct {
-	db      *DB
 	src     selection.Source
-	terr    *selection.Territory
 	stored  *applicantKeys
-	seen    fileKeys
+	checker *selection.ApplicantRowChecker
 	invalid *selection.InvalidFileError
 }
 
@@ -213,48 +214,13 @@ func (imp *applicantImport) write(tx *Tx, in <-chan []checkedApplicant,
 	return nil
 }
 
-// checkApplicantRow records the faults of one row: those found in its
-// cells, then those only the store can see. It reports whether the row is
-// sound.
+// check records the faults of one row and reports whether it is sound.
 func (imp *applicantImport) check(row selection.Row[*selection.Applicant]) bool {
-	src, terr, stored, seen, invalid := imp.src, imp.terr, imp.stored, &imp.seen, imp.invalid
-	before := invalid.Total
-	for _, fe := range row.Problems {
-		invalid.Add(selection.FieldRowError(src, row.Line, fe))
+	errs := imp.checker.Check(row)
+	for _, fe := range errs {
+		imp.invalid.Add(selection.FieldRowError(imp.src, row.Line, fe))
 	}
-	a := row.Value
-	if a == nil {
-		return false
-	}
-	fault := func(fe *selection.FieldError) { invalid.Add(selection.FieldRowError(src, row.Line, fe)) }
-	if len(row.Problems) == 0 {
-		for _, fe := range selection.CheckChoices(a.Choices, terr) {
-			fault(fe)
-		}
-	}
-	if p := a.ProvinceCode(); p != "" && !imp.db.inScope(p) && invalid.Total == before {
-		fault(&selection.FieldError{Field: "choice_1", Value: a.Choices[0],
-			Problem: selection.ProblemInconsistent, Detail: "hors de la province " + imp.db.scope})
-	}
-	dupe := func(field, value string, lines map[string]int, holder map[string]string) {
-		if value == "" {
-			return
-		}
-		if line, ok := lines[value]; ok {
-			fault(&selection.FieldError{Field: field, Value: value, Problem: selection.ProblemDuplicate,
-				Detail: fmt.Sprintf("déjà à la ligne %d", line)})
-			return
-		}
-		lines[strings.Clone(value)] = row.Line // not the row's buffer, which the key would pin
-		if holder != nil && holder[value] != "" && holder[value] != a.ID {
-			fault(&selection.FieldError{Field: field, Value: value, Problem: selection.ProblemDuplicate,
-				Detail: "déjà enregistré pour le candidat " + holder[value]})
-		}
-	}
-	dupe("applicant_id", a.ID, seen.id, nil)
-	dupe("cin", strings.ToUpper(a.CIN), seen.cin, stored.cinOf)
-	dupe("email", strings.ToLower(a.Email), seen.email, stored.emailOf)
-	return invalid.Total == before
+	return len(errs) == 0 && row.Value != nil
 }
 
 // auditImport appends the one entry that stands for an import's

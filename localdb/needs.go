@@ -59,7 +59,7 @@ func (db *DB) ImportNeeds(ctx context.Context, actor string, src selection.Sourc
 	if err != nil {
 		return res, err
 	}
-	seen := map[string]int{}
+	checker := selection.NewNeedRowChecker(terr, db.scope)
 	invalid := &selection.InvalidFileError{}
 	err = db.update(ctx, actor, func(tx *Tx) error {
 		for row, err := range rows {
@@ -70,7 +70,10 @@ func (db *DB) ImportNeeds(ctx context.Context, actor string, src selection.Sourc
 			if progress != nil && res.Rows%progressEvery == 0 {
 				progress(res.Rows)
 			}
-			if !db.checkNeedRow(src, row, terr, seen, invalid) || invalid.Total > 0 {
+			for _, fe := range checker.Check(row) {
+				invalid.Add(selection.FieldRowError(src, row.Line, fe))
+			}
+			if invalid.Total > 0 {
 				continue
 			}
 			outcome, err := tx.putNeed(row.Value)
@@ -100,43 +103,6 @@ func tally(res *selection.ImportResult, o putOutcome) {
 	default:
 		res.Unchanged++
 	}
-}
-
-// checkNeedRow records the faults of one needs row and reports whether it
-// is sound.
-func (db *DB) checkNeedRow(src selection.Source, row selection.Row[*selection.Need],
-	terr *selection.Territory, seen map[string]int, invalid *selection.InvalidFileError) bool {
-	before := invalid.Total
-	fault := func(fe *selection.FieldError) { invalid.Add(selection.FieldRowError(src, row.Line, fe)) }
-	for _, fe := range row.Problems {
-		fault(fe)
-	}
-	n := row.Value
-	if n == nil {
-		return false
-	}
-	code := n.CommuneCode
-	c, known := terr.Commune(code)
-	switch {
-	case code == "":
-		fault(&selection.FieldError{Field: "commune_code", Problem: selection.ProblemRequired})
-	case !known:
-		fault(&selection.FieldError{Field: "commune_code", Value: code,
-			Problem: selection.ProblemUnknown, Detail: "code de commune officiel, ex. 01.511.01.01"})
-	case !db.inScope(c.ProvinceCode):
-		fault(&selection.FieldError{Field: "commune_code", Value: code,
-			Problem: selection.ProblemInconsistent, Detail: "hors de la province " + db.scope})
-	case seen[code] > 0:
-		fault(&selection.FieldError{Field: "commune_code", Value: code,
-			Problem: selection.ProblemDuplicate, Detail: fmt.Sprintf("déjà à la ligne %d", seen[code])})
-	default:
-		seen[code] = row.Line
-	}
-	if n.Enumerators < 0 || n.Controllers < 0 {
-		fault(&selection.FieldError{Field: "enumerators", Value: fmt.Sprint(n.Enumerators),
-			Problem: selection.ProblemRange, Detail: "nombre positif ou nul"})
-	}
-	return invalid.Total == before
 }
 
 // PutNeed creates or updates one commune's needs, audited.
