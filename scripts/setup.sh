@@ -11,7 +11,7 @@ readonly STATICCHECK=v0.8.2
 readonly PACKAGES=(
 	gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick
-	poppler-utils fonts-dejavu-core
+	poppler-utils fonts-dejavu-core python3-openpyxl
 )
 
 say() { printf 'setup: %s\n' "$*"; }

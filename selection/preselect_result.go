@@ -270,6 +270,13 @@ func VerifyPreselection(in PreselectInput, got []Outcome) (*Difference, error) {
 	if err != nil {
 		return nil, err
 	}
+	return p.Compare(got), nil
+}
+
+// Compare returns the first difference, in applicant ID order, between
+// outcomes got (read from a published result, say) and p's; nil when
+// they are the same.
+func (p *Preselection) Compare(got []Outcome) *Difference {
 	byID := make(map[string]*Outcome, len(got))
 	for i := range got {
 		byID[got[i].ApplicantID] = &got[i]
@@ -278,18 +285,18 @@ func VerifyPreselection(in PreselectInput, got []Outcome) (*Difference, error) {
 		want := &p.Outcomes[i]
 		g, ok := byID[want.ApplicantID]
 		if !ok {
-			return &Difference{want.ApplicantID, "applicant_id", "(absent)", want.ApplicantID}, nil
+			return &Difference{want.ApplicantID, "applicant_id", "(absent)", want.ApplicantID}
 		}
 		if d := compareOutcome(g, want); d != nil {
-			return d, nil
+			return d
 		}
 		delete(byID, want.ApplicantID)
 	}
 	if len(byID) > 0 {
 		extra := slices.Sorted(maps.Keys(byID))
-		return &Difference{extra[0], "applicant_id", extra[0], "(absent des données)"}, nil
+		return &Difference{extra[0], "applicant_id", extra[0], "(absent des données)"}
 	}
-	return nil, nil
+	return nil
 }
 
 func compareOutcome(got, want *Outcome) *Difference {

@@ -25,6 +25,10 @@ const (
 	StatusWithdrawn   Status = "withdrawn"
 )
 
+// PreselectionStatuses are the statuses a pre-selection gives, as
+// preselection.xlsx writes them.
+var PreselectionStatuses = []Status{StatusInvited, StatusWaiting, StatusNotInvited, StatusIneligible}
+
 // Run is one execution of a selection, recorded so that anyone holding
 // its inputs can rerun it and check its outputs.
 type Run struct {

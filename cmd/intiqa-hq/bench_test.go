@@ -100,11 +100,9 @@ func peakMB() float64 {
 
 // measure runs fn once per iteration and reports its seconds, the peak
 // resident memory of the process, and the peak of the Go heap (the rest
-// of the resident memory is SQLite's, which allocates outside it). It
-// runs under the memory limit that main sets.
+// of the resident memory is SQLite's, which allocates outside it).
 func measure(b *testing.B, fn func(b *testing.B)) {
 	b.Helper()
-	limitMemory()
 	var total time.Duration
 	stop := make(chan struct{})
 	heap := make(chan uint64)
@@ -154,6 +152,7 @@ func BenchmarkImportNational(b *testing.B) {
 			b.StopTimer()
 			db := filepath.Join(b.TempDir(), "intiqa.db")
 			opts := importOptions{db: db, actor: "bench", kind: xlsx.KindApplicants, file: path}
+			defer limitImportMemory()() // as runImport does
 			b.StartTimer()
 			res, err := importFile(context.Background(), opts, nil)
 			if err != nil || res.Created != 488_321 {

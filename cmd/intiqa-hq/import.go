@@ -10,6 +10,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -21,6 +22,23 @@ import (
 // importProgressEvery is how many rows import reads between two
 // progress lines.
 const importProgressEvery = 50_000
+
+// importMemoryLimit is the Go heap's soft limit during an import, unless
+// GOMEMLIMIT sets another: a national import makes garbage fast (about
+// 2 GB for 488,321 rows) while its live heap stays near 100 MB, and with
+// the default pacing alone the heap would grow to twice that, on top of
+// SQLite's own memory.
+const importMemoryLimit = 160 << 20
+
+// limitImportMemory sets the import's soft memory limit and returns the
+// function that restores the previous one.
+func limitImportMemory() (restore func()) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	old := debug.SetMemoryLimit(importMemoryLimit)
+	return func() { debug.SetMemoryLimit(old) }
+}
 
 // importOptions are the command-line options of import.
 type importOptions struct {
@@ -39,6 +57,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer limitImportMemory()()
 	start := time.Now()
 	res, err := importFile(ctx, opts, importProgress(e.stderr, opts.file, start))
 	if err != nil {

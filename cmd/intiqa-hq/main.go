@@ -1,6 +1,7 @@
 // Command intiqa-hq is the headquarters program of Intiqa: it generates
-// data sets, imports and exports the contract XLSX files, and (in later
-// versions) serves the provinces and runs the national pre-selection.
+// data sets, imports and exports the contract XLSX files, runs and
+// verifies the national pre-selection, and (in later versions) serves
+// the provinces.
 //
 // It builds with CGO_ENABLED=0 and imports no part of the desktop
 // interface.
@@ -14,7 +15,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 )
 
@@ -40,24 +40,13 @@ func commands() []command {
 		{"gen", "génère un jeu de données réaliste (national ou une province)", runGen},
 		{"import", "importe applicants|needs|training depuis un fichier XLSX du contrat", runImport},
 		{"export", "exporte les candidats vers un fichier XLSX du contrat", runExport},
-	}
-}
-
-// memoryLimit is the Go heap's soft limit, unless GOMEMLIMIT sets
-// another: a national import makes garbage fast (about 2 GB for 488,321
-// rows), and with the default pacing alone the heap would grow to twice
-// its live size, on top of SQLite's own memory.
-const memoryLimit = 160 << 20
-
-// limitMemory sets the soft memory limit of the process.
-func limitMemory() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
+		{"preselect", "lance la pré-sélection nationale et écrit preselection.xlsx", runPreselect},
+		{"verify-run", "réexécute une pré-sélection et la compare à son preselection.xlsx", runVerifyRun},
+		{"rules", "affiche les règles livrées, ou valide un fichier de règles (--check)", runRules},
 	}
 }
 
 func main() {
-	limitMemory()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	e := &env{
@@ -98,6 +87,6 @@ func run(ctx context.Context, e *env, args []string) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage : intiqa-hq COMMANDE [options]")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 }

@@ -16,13 +16,15 @@ const (
 	KindApplicants Kind = iota + 1
 	KindNeeds
 	KindTraining
+	KindPreselection // a run's result, which Intiqa writes and verifies
 )
 
-// Kinds lists the contract files in the order they are usually loaded.
+// Kinds lists the contract files that are imported into a store, in the
+// order they are usually loaded.
 var Kinds = []Kind{KindApplicants, KindNeeds, KindTraining}
 
-// ParseKind returns the kind whose sheet is named s ("applicants",
-// "needs", "training").
+// ParseKind returns the imported kind whose sheet is named s
+// ("applicants", "needs", "training").
 func ParseKind(s string) (Kind, bool) {
 	for _, k := range Kinds {
 		if k.Sheet() == s {
@@ -42,6 +44,8 @@ func (k Kind) Sheet() string {
 		return NeedsSheet
 	case KindTraining:
 		return TrainingSheet
+	case KindPreselection:
+		return PreselectionSheet
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -58,6 +62,8 @@ func (k Kind) Columns() []string {
 		return NeedColumns
 	case KindTraining:
 		return TrainingColumns
+	case KindPreselection:
+		return PreselectionColumns
 	}
 	return nil
 }

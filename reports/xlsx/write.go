@@ -118,11 +118,19 @@ func dateCell(t time.Time, layout string) any {
 	return t.UTC().Format(layout)
 }
 
+// smallSheet is a sheet of a few rows that follows the streamed one, such
+// as the run record of preselection.xlsx.
+type smallSheet struct {
+	name string
+	rows [][]any
+}
+
 // writeSheet streams one contract sheet: a header row, then one row per
 // value of seq, through excelize's StreamWriter (rows spill to a
-// temporary file, so memory stays flat whatever the row count).
+// temporary file, so memory stays flat whatever the row count). The
+// small sheets, if any, follow it in the workbook.
 func writeSheet[T any](w io.Writer, sheet string, cols []string, seq iter.Seq2[T, error],
-	cells func(T, []any)) (int, error) {
+	cells func(T, []any), small ...smallSheet) (int, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	sw, err := newSheetStream(f, sheet)
@@ -154,6 +162,9 @@ func writeSheet[T any](w io.Writer, sheet string, cols []string, seq iter.Seq2[T
 	}
 	if err := sw.Flush(); err != nil {
 		return n, fmt.Errorf("write %s rows: %w", sheet, err)
+	}
+	if err := addSmallSheets(f, small); err != nil {
+		return n, err
 	}
 
 	// The archive, with the true dimension.
@@ -226,7 +237,32 @@ func prefetchCells[T any](seq iter.Seq2[T, error], cells func(T, []any),
 	return out, stop
 }
 
-// newSheetStream names the workbook's only sheet and opens its stream. The
+// addSmallSheets adds the small sheets after the first one, their rows
+// set cell by cell, and their true dimension (excelize leaves "A1").
+func addSmallSheets(f *excelize.File, small []smallSheet) error {
+	for _, sh := range small {
+		if _, err := f.NewSheet(sh.name); err != nil {
+			return fmt.Errorf("add sheet %s: %w", sh.name, err)
+		}
+		width := 1
+		for i, row := range sh.rows {
+			if err := f.SetSheetRow(sh.name, "A"+strconv.Itoa(i+1), &row); err != nil {
+				return fmt.Errorf("write %s row %d: %w", sh.name, i+1, err)
+			}
+			width = max(width, len(row))
+		}
+		last, err := excelize.CoordinatesToCellName(width, max(len(sh.rows), 1))
+		if err != nil {
+			return fmt.Errorf("write %s: %w", sh.name, err)
+		}
+		if err := f.SetSheetDimension(sh.name, "A1:"+last); err != nil {
+			return fmt.Errorf("set %s dimension: %w", sh.name, err)
+		}
+	}
+	return nil
+}
+
+// newSheetStream names the workbook's first sheet and opens its stream. The
 // dimension is set to a placeholder so that the element exists; the
 // archive writer replaces it once the row count is known.
 func newSheetStream(f *excelize.File, sheet string) (*excelize.StreamWriter, error) {
