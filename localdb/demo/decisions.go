@@ -28,13 +28,57 @@ func draw(purpose, id string, n uint64) int {
 	return int(selection.Lottery("demo-"+purpose, id) % n)
 }
 
-// decisions records the office's work in progress.
+// decisions records the office's work in progress. One commune, the
+// one with the fewest posts, is further along than the others: all its
+// files are examined and its candidates interviewed first, so that its
+// final selection has a waiting list and a withdrawal a replacement.
 func (b *builder) decisions(ctx context.Context) error {
 	b.opts.Progress(StepDecisions, 0, 0)
+	invited, err := b.invited(ctx)
+	if err != nil {
+		return err
+	}
+	b.invitedTo = invited
+	b.focus = focusCommune(b.g.Needs(), invited)
 	if err := b.reviews(ctx); err != nil {
 		return err
 	}
 	return b.interviews(ctx)
+}
+
+// invited returns the commune each invited applicant is invited to.
+func (b *builder) invited(ctx context.Context) (map[string]string, error) {
+	run, err := b.db.LatestRun(ctx, selection.RunPreselection)
+	if err != nil {
+		return nil, err
+	}
+	outs, err := b.db.Outcomes(ctx, run.ID)
+	if err != nil {
+		return nil, err
+	}
+	invited := map[string]string{}
+	for _, o := range outs {
+		if o.Status == selection.StatusInvited {
+			invited[o.ApplicantID] = o.CommuneCode
+		}
+	}
+	return invited, nil
+}
+
+// focusCommune returns the commune with the fewest posts among those
+// that invited anybody.
+func focusCommune(needs []selection.Need, invited map[string]string) string {
+	has := map[string]bool{}
+	for _, c := range invited {
+		has[c] = true
+	}
+	best, posts := "", 0
+	for _, n := range needs {
+		if has[n.CommuneCode] && n.Total() > 0 && (best == "" || n.Total() < posts) {
+			best, posts = n.CommuneCode, n.Total()
+		}
+	}
+	return best
 }
 
 // reviews examines about a third of the files, applicant by applicant.
@@ -54,7 +98,7 @@ func (b *builder) reviews(ctx context.Context) error {
 	var reviews []selection.Review
 	at := reviewsFrom
 	for _, id := range order {
-		if draw("examined", id, 100) >= examinedPercent {
+		if draw("examined", id, 100) >= examinedPercent && b.invitedTo[id] != b.focus {
 			continue
 		}
 		reject := draw("rejected", id, 1000) < rejectedPermille
@@ -184,20 +228,8 @@ func demoSheet(x *selection.InterviewSession, a *selection.Applicant, member str
 }
 
 // convocable returns the invited applicants whose documents are all
-// accepted, by ID.
+// accepted, those of the focus commune first.
 func (b *builder) convocable(ctx context.Context) ([]*selection.Applicant, error) {
-	run, err := b.db.LatestRun(ctx, selection.RunPreselection)
-	if err != nil {
-		return nil, err
-	}
-	outs, err := b.db.Outcomes(ctx, run.ID)
-	if err != nil {
-		return nil, err
-	}
-	invited := map[string]bool{}
-	for _, o := range outs {
-		invited[o.ApplicantID] = o.Status == selection.StatusInvited
-	}
 	states, err := b.db.DocumentStates(ctx)
 	if err != nil {
 		return nil, err
@@ -212,12 +244,17 @@ func (b *builder) convocable(ctx context.Context) ([]*selection.Applicant, error
 	}
 	var out []*selection.Applicant
 	for _, a := range b.apps {
-		if invited[a.ID] && ok[a.ID] {
+		if b.invitedTo[a.ID] != "" && ok[a.ID] {
 			out = append(out, a)
 		}
 	}
-	slices.SortFunc(out, func(x, y *selection.Applicant) int {
-		return draw("order", x.ID, 1<<30) - draw("order", y.ID, 1<<30)
-	})
+	key := func(a *selection.Applicant) int {
+		k := draw("order", a.ID, 1<<30)
+		if b.invitedTo[a.ID] != b.focus {
+			k += 1 << 30
+		}
+		return k
+	}
+	slices.SortFunc(out, func(x, y *selection.Applicant) int { return key(x) - key(y) })
 	return out, nil
 }

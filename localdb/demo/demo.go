@@ -60,7 +60,9 @@ type Account struct {
 	Role          selection.UserRole
 }
 
-// Accounts are the demonstration's accounts, one or more per role.
+// Accounts are the demonstration's accounts, one or more per role; a
+// demonstration built without an administrator of its own also gets
+// "administrateur".
 var Accounts = []Account{
 	{"superviseur", "Samira Alaoui", selection.UserSupervisor},
 	{"jury1", "Karim Idrissi", selection.UserPanel},
@@ -116,6 +118,9 @@ type builder struct {
 	files localdb.Files
 	opts  Options
 	apps  []*selection.Applicant
+
+	invitedTo map[string]string // the commune each invited applicant is invited to
+	focus     string            // the commune whose work is furthest along
 }
 
 // build runs the stages in order, stopping at the first error or when
@@ -245,12 +250,16 @@ func (b *builder) accounts(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	accounts := Accounts
 	if b.opts.Admin != nil {
 		if err := b.db.PutUser(ctx, "system", b.opts.Admin); err != nil {
 			return fmt.Errorf("store administrator: %w", err)
 		}
+	} else {
+		accounts = append(accounts, Account{"administrateur", "Administrateur local",
+			selection.UserAdmin})
 	}
-	for _, a := range Accounts {
+	for _, a := range accounts {
 		u := &selection.User{Name: a.Name, DisplayName: a.Display, Role: a.Role,
 			PasswordHash: hash, CreatedAt: preselectedAt}
 		if err := b.db.PutUser(ctx, actor, u); err != nil {
