@@ -3,8 +3,8 @@
 # staticcheck, the headquarters build without cgo (and without Fyne), the
 # whole test suite with the race detector, including the desktop smoke
 # test under Xvfb, and the release build (scripts/dist.sh), whose Windows
-# program and Linux package are checked. Prints a summary; exits non-zero if any check
-# failed.
+# program and Linux package are checked. Prints a summary; exits non-zero
+# if any check failed.
 #
 # Screenshots of the smoke test go to $INTIQA_SCREENSHOT_DIR (default:
 # a folder under $TMPDIR).
