@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a Debian or Ubuntu machine to build, test and run Intiqa: the C
 # libraries Fyne's cgo build needs, Xvfb and ImageMagick for the desktop
-# smoke test, the Go modules, and staticcheck. Safe to run again: it
+# smoke test, poppler and pango-view for the report and Arabic text
+# tests, the Go modules, and staticcheck. Safe to run again: it
 # skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ readonly STATICCHECK=v0.8.2
 readonly PACKAGES=(
 	gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick
-	poppler-utils fonts-dejavu-core python3-openpyxl
+	poppler-utils fonts-dejavu-core python3-openpyxl pango1.0-tools
 )
 
 say() { printf 'setup: %s\n' "$*"; }
