@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets up a Debian or Ubuntu machine to build, test, run and package
 # Intiqa: the C libraries Fyne's cgo build needs, Xvfb and ImageMagick for
-# the desktop smoke test, mingw-w64 for the Windows build, the Go modules,
-# staticcheck and the fyne packaging command. Safe to run again: it skips
-# what is already there.
+# the desktop smoke test, poppler and pango-view for the report and Arabic
+# text tests, mingw-w64 for the Windows build, the Go modules, staticcheck
+# and the fyne packaging command. Safe to run again: it skips what is
+# already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +14,7 @@ readonly FYNE_TOOLS=v1.7.4
 readonly PACKAGES=(
 	gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick
-	poppler-utils fonts-dejavu-core python3-openpyxl
+	poppler-utils fonts-dejavu-core python3-openpyxl pango1.0-tools
 	gcc-mingw-w64-x86-64 xz-utils
 )
 
