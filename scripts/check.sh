@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets up the machine, then runs every check of Intiqa: formatting, vet,
-# staticcheck, the headquarters build without cgo (and without Fyne), and
-# the whole test suite with the race detector, including the desktop
-# smoke test under Xvfb. Prints a summary; exits non-zero if any check
-# failed.
+# staticcheck, the headquarters build without cgo (and without Fyne), the
+# whole test suite with the race detector, including the desktop smoke
+# test under Xvfb, and the release build (scripts/dist.sh), whose Windows
+# program and Linux package are checked. Prints a summary; exits non-zero
+# if any check failed.
 #
 # Screenshots of the smoke test go to $INTIQA_SCREENSHOT_DIR (default:
 # a folder under $TMPDIR).
@@ -63,6 +64,7 @@ step "staticcheck" staticcheck ./...
 step "build cmd (CGO_ENABLED=0)" build_hq
 step "no Fyne under cmd/" check_no_fyne
 step "go test -race" go test -race -count=1 -timeout 25m ./...
+step "dist: packages, checked" bash scripts/dist.sh
 
 printf '\n== summary\n'
 printf '%s\n' "${results[@]}"

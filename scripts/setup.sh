@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Sets up a Debian or Ubuntu machine to build, test and run Intiqa: the C
-# libraries Fyne's cgo build needs, Xvfb and ImageMagick for the desktop
-# smoke test, the Go modules, and staticcheck. Safe to run again: it
-# skips what is already there.
+# Sets up a Debian or Ubuntu machine to build, test, run and package
+# Intiqa: the C libraries Fyne's cgo build needs, Xvfb and ImageMagick for
+# the desktop smoke test, poppler and pango-view for the report and Arabic
+# text tests, mingw-w64 for the Windows build, the Go modules, staticcheck
+# and the fyne packaging command. Safe to run again: it skips what is
+# already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 readonly GO_MIN=1.26
 readonly STATICCHECK=v0.8.2
+readonly FYNE_TOOLS=v1.7.4
 readonly PACKAGES=(
 	gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick
-	poppler-utils fonts-dejavu-core python3-openpyxl
+	poppler-utils fonts-dejavu-core python3-openpyxl pango1.0-tools
+	gcc-mingw-w64-x86-64 xz-utils
 )
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -73,9 +77,23 @@ install_staticcheck() {
 	go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK"
 }
 
+# install_fyne installs the pinned fyne command, which packages the
+# desktop app (scripts/dist.sh), unless present.
+install_fyne() {
+	local bin
+	bin="$(go env GOPATH)/bin/fyne"
+	if [ -x "$bin" ] && go version -m "$bin" | grep -q "fyne.io/tools[[:space:]]*$FYNE_TOOLS"; then
+		say "fyne $FYNE_TOOLS already installed"
+		return
+	fi
+	say "installing fyne $FYNE_TOOLS"
+	go install "fyne.io/tools/cmd/fyne@$FYNE_TOOLS"
+}
+
 install_packages
 check_go
 say "downloading Go modules"
 go mod download
 install_staticcheck
+install_fyne
 say "done"

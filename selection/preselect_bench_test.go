@@ -3,9 +3,11 @@ package selection_test
 import (
 	"fmt"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"intiqa/selection"
 	"intiqa/selection/synth"
@@ -45,6 +47,7 @@ func BenchmarkPreselectNational(b *testing.B) {
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
+	peak := startHeapPeak()
 	var p *selection.Preselection
 	for b.Loop() {
 		var err error
@@ -52,9 +55,12 @@ func BenchmarkPreselectNational(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	heapPeak := peak.stop()
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/1e6, "MB-alloc/op")
+	b.ReportMetric(float64(heapPeak)/(1<<20), "heap-peak-MB")
+	b.ReportMetric(float64(heapPeak-before.HeapAlloc)/(1<<20), "above-input-MB")
 	invited := 0
 	for _, o := range p.Outcomes {
 		if o.Status == selection.StatusInvited {
@@ -62,6 +68,38 @@ func BenchmarkPreselectNational(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(invited), "invited")
+}
+
+// heapPeak samples the heap's objects while a benchmark runs, through
+// runtime/metrics, which unlike ReadMemStats does not stop the world.
+type heapPeak struct {
+	done chan struct{}
+	wg   sync.WaitGroup
+	max  uint64
+}
+
+func startHeapPeak() *heapPeak {
+	h := &heapPeak{done: make(chan struct{})}
+	h.wg.Go(func() {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		for {
+			metrics.Read(s)
+			h.max = max(h.max, s[0].Value.Uint64())
+			select {
+			case <-h.done:
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+	})
+	return h
+}
+
+// stop ends sampling and returns the peak in bytes.
+func (h *heapPeak) stop() uint64 {
+	close(h.done)
+	h.wg.Wait()
+	return h.max
 }
 
 // BenchmarkSortByScoreNational sorts the same records by merit score and

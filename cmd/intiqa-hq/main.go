@@ -16,6 +16,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"intiqa/assets"
 )
 
 // command is one subcommand of intiqa-hq.
@@ -43,6 +45,9 @@ func commands() []command {
 		{"preselect", "lance la pré-sélection nationale et écrit preselection.xlsx", runPreselect},
 		{"verify-run", "réexécute une pré-sélection et la compare à son preselection.xlsx", runVerifyRun},
 		{"rules", "affiche les règles livrées, ou valide un fichier de règles (--check)", runRules},
+		{"backup", "écrit une sauvegarde cohérente d'une base, même en service", runBackup},
+		{"restore", "vérifie une sauvegarde et la remet en place d'une base arrêtée", runRestore},
+		{"version", "affiche la version du programme (comme --version)", runVersion},
 	}
 }
 
@@ -62,6 +67,9 @@ func run(ctx context.Context, e *env, args []string) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(e.stderr)
 		return 2
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		args[0] = "version"
 	}
 	for _, c := range commands() {
 		if c.name != args[0] {
@@ -84,8 +92,17 @@ func run(ctx context.Context, e *env, args []string) int {
 	return 2
 }
 
+// runVersion prints the program's version line.
+func runVersion(_ context.Context, e *env, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%w : argument inattendu %q", errUsage, args[0])
+	}
+	fmt.Fprintln(e.stdout, assets.VersionLine("intiqa-hq"))
+	return nil
+}
+
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage : intiqa-hq COMMANDE [options]")
+	fmt.Fprintln(w, "usage : intiqa-hq COMMANDE [options]   (intiqa-hq --version)")
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
