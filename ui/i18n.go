@@ -208,19 +208,6 @@ func localize(c *i18n.LocalizeConfig, id string) string {
 	return s
 }
 
-// display prepares any text for the window: text with Arabic letters
-// goes through arabicDisplay, other text is left as is. Text already
-// prepared (it starts with a left-to-right mark) is left as is, so that
-// the widgets' helpers may prepare what they are given; text composed
-// of several parts must be composed in logical order (trRaw) and
-// prepared once whole.
-func display(s string) string {
-	if strings.HasPrefix(s, string(lrm)) {
-		return s
-	}
-	return arabicDisplay(s)
-}
-
 // categoryLabel names a category in the user's language.
 func categoryLabel(c selection.Category) string {
 	switch c {
