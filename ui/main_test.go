@@ -21,5 +21,10 @@ func TestMain(m *testing.M) {
 	goAsync = func(f func()) { f() }
 	code := m.Run()
 	removeFixtures()
+	for _, d := range []string{large.dir, reviewStore.dir} {
+		if d != "" {
+			os.RemoveAll(d)
+		}
+	}
 	os.Exit(code)
 }
