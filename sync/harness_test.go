@@ -163,7 +163,7 @@ type laptop struct {
 // testOptions keep retries quick in tests.
 func testOptions() isync.Options {
 	return isync.Options{Timeout: 10 * time.Second, Retries: 8, RetryWait: 5 * time.Millisecond,
-		RetryMaxWait: 50 * time.Millisecond, BatchSize: 50, PageSize: 100}
+		RetryMaxWait: 50 * time.Millisecond, BatchSize: 50, PageSize: 500}
 }
 
 // MustLaptop creates a laptop store of province and enrolls it with

@@ -103,25 +103,18 @@ CREATE TABLE sync_changes (
 CREATE INDEX sync_changes_province ON sync_changes (province, seq);
 
 -- The change log's triggers: one per table and write. They fire only at
--- headquarters (meta.scope is '').
+-- headquarters (meta.scope is ''). The reference territory is loaded
+-- into every store, laptop or headquarters, from the same embedded data
+-- when the store is created: only its later changes are logged.
 
-CREATE TRIGGER sync_region_ins AFTER INSERT ON regions
-WHEN (SELECT value FROM meta WHERE key = 'scope') = ''
-BEGIN INSERT INTO sync_changes (kind, key, province) VALUES ('region', NEW.code, ''); END;
 CREATE TRIGGER sync_region_upd AFTER UPDATE ON regions
 WHEN (SELECT value FROM meta WHERE key = 'scope') = ''
 BEGIN INSERT INTO sync_changes (kind, key, province) VALUES ('region', NEW.code, ''); END;
 
-CREATE TRIGGER sync_province_ins AFTER INSERT ON provinces
-WHEN (SELECT value FROM meta WHERE key = 'scope') = ''
-BEGIN INSERT INTO sync_changes (kind, key, province) VALUES ('province', NEW.code, ''); END;
 CREATE TRIGGER sync_province_upd AFTER UPDATE ON provinces
 WHEN (SELECT value FROM meta WHERE key = 'scope') = ''
 BEGIN INSERT INTO sync_changes (kind, key, province) VALUES ('province', NEW.code, ''); END;
 
-CREATE TRIGGER sync_commune_ins AFTER INSERT ON communes
-WHEN (SELECT value FROM meta WHERE key = 'scope') = ''
-BEGIN INSERT INTO sync_changes (kind, key, province) VALUES ('commune', NEW.code, ''); END;
 CREATE TRIGGER sync_commune_upd AFTER UPDATE ON communes
 WHEN (SELECT value FROM meta WHERE key = 'scope') = ''
 BEGIN INSERT INTO sync_changes (kind, key, province) VALUES ('commune', NEW.code, ''); END;
@@ -257,10 +250,7 @@ BEGIN INSERT INTO sync_changes (kind, key, province) VALUES ('withdrawal', NEW.i
 -- A headquarters store made before this migration: log what it holds.
 INSERT INTO sync_changes (kind, key, province)
 SELECT kind, key, province FROM (
-    SELECT 1 AS o, 'region' AS kind, code AS key, '' AS province FROM regions
-    UNION ALL SELECT 2, 'province', code, '' FROM provinces
-    UNION ALL SELECT 3, 'commune', code, '' FROM communes
-    UNION ALL SELECT 4, 'rubric', version, '' FROM rubrics
+    SELECT 4 AS o, 'rubric' AS kind, version AS key, '' AS province FROM rubrics
     UNION ALL SELECT 5, 'need', n.commune_code, c.province_code
         FROM needs n JOIN communes c ON c.code = n.commune_code
     UNION ALL SELECT 6, 'applicant', id, province_code FROM applicants
