@@ -215,4 +215,3 @@ func (p *faultProxy) draw(answers bool) (fault, bandwidth int, delay time.Durati
 	}
 	return fault, p.bandwidth, p.delay
 }
-
