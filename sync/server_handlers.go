@@ -2,7 +2,6 @@ package sync
 
 import (
 	"errors"
-	"mime"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -53,19 +52,8 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, t *locald
 // handleDecisions applies a pushed batch.
 func (s *Server) handleDecisions(w http.ResponseWriter, r *http.Request, t *localdb.Token) {
 	// Read and decode the whole batch before touching the store.
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != contentJSON {
-		writeError(w, &APIError{Status: http.StatusUnsupportedMediaType, Code: CodeMediaType,
-			Message: "le corps doit être du JSON (Content-Type: application/json)"})
-		return
-	}
-	body, err := ReadBody(http.MaxBytesReader(w, r.Body, MaxBodyBytes),
-		r.Header.Get("Content-Encoding"))
-	if err != nil {
-		writeError(w, requestError(err))
-		return
-	}
-	req, err := DecodePush(body)
+	req, err := DecodePushRequest(r.Header.Get("Content-Type"), r.Header.Get("Content-Encoding"),
+		http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		writeError(w, requestError(err))
 		return
@@ -94,7 +82,7 @@ func requestError(err error) *APIError {
 	switch {
 	case errors.Is(err, ErrTooLarge):
 		e.Status, e.Code = http.StatusRequestEntityTooLarge, CodeTooLarge
-	case errors.Is(err, errMediaType):
+	case errors.Is(err, ErrMediaType):
 		e.Status, e.Code = http.StatusUnsupportedMediaType, CodeMediaType
 	}
 	return e

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -114,6 +115,43 @@ var ErrBadRequest = errors.New("bad request")
 // ErrTooLarge marks a body over the limits.
 var ErrTooLarge = errors.New("request too large")
 
+// DecodePushRequest reads and decodes a push: its Content-Type must be
+// JSON, its Content-Encoding gzip or none, and its body pass ReadBody and
+// DecodePush.
+func DecodePushRequest(contentType, encoding string, body io.Reader) (*PushRequest, error) {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil || mt != contentJSON {
+		return nil, fmt.Errorf("%w: le corps doit être du JSON (Content-Type: application/json)",
+			ErrMediaType)
+	}
+	raw, err := ReadBody(&wireLimit{r: body, left: MaxBodyBytes}, encoding)
+	if err != nil {
+		return nil, err
+	}
+	return DecodePush(raw)
+}
+
+// wireLimit fails a read past the bytes left with ErrTooLarge.
+type wireLimit struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *wireLimit) Read(p []byte) (int, error) {
+	if l.left < 0 {
+		return 0, fmt.Errorf("%w: plus de %d octets", ErrTooLarge, MaxBodyBytes)
+	}
+	if int64(len(p)) > l.left+1 {
+		p = p[:l.left+1]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	if l.left < 0 {
+		return n, fmt.Errorf("%w: plus de %d octets", ErrTooLarge, MaxBodyBytes)
+	}
+	return n, err
+}
+
 // DecodePush decodes the (already decompressed) body of a push: one JSON
 // object, no unknown field, no trailing data, at most MaxBatch decisions,
 // each with an ID, a known kind and data that decodes strictly into its
@@ -179,11 +217,13 @@ func ReadBody(r io.Reader, encoding string) ([]byte, error) {
 		defer zr.Close()
 		r = zr
 	default:
-		return nil, fmt.Errorf("%w: Content-Encoding %q", errMediaType, encoding)
+		return nil, fmt.Errorf("%w: Content-Encoding %q", ErrMediaType, encoding)
 	}
 	body, err := io.ReadAll(io.LimitReader(r, MaxDecodedBytes+1))
 	var tooBig *http.MaxBytesError
 	switch {
+	case errors.Is(err, ErrTooLarge):
+		return nil, err
 	case errors.As(err, &tooBig):
 		return nil, fmt.Errorf("%w: plus de %d octets", ErrTooLarge, MaxBodyBytes)
 	case err != nil:
@@ -195,8 +235,8 @@ func ReadBody(r io.Reader, encoding string) ([]byte, error) {
 	return body, nil
 }
 
-// errMediaType marks a body of a type or encoding the API does not take.
-var errMediaType = errors.New("unsupported media type")
+// ErrMediaType marks a body of a type or encoding the API does not take.
+var ErrMediaType = errors.New("unsupported media type")
 
 // ChangesQuery is the query of a pull.
 type ChangesQuery struct {
