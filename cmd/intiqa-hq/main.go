@@ -43,6 +43,7 @@ func commands() []command {
 		{"preselect", "lance la pré-sélection nationale et écrit preselection.xlsx", runPreselect},
 		{"verify-run", "réexécute une pré-sélection et la compare à son preselection.xlsx", runVerifyRun},
 		{"rules", "affiche les règles livrées, ou valide un fichier de règles (--check)", runRules},
+		{"report", "écrit une liste ou des statistiques en PDF ou XLSX, ou un modèle d'import", runReport},
 	}
 }
 

@@ -1,0 +1,231 @@
+package pdf
+
+import (
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"intiqa/reports"
+	"intiqa/reports/arabic"
+)
+
+// Heights in mm.
+const (
+	headerRowHeight = 11.0
+	rowHeight       = 6.0
+	headingHeight   = 6.0
+	signatureHeight = 26.0
+)
+
+// Write draws a list report into w: its sections, each under its
+// heading, in tables whose header row repeats on every page; then the
+// notes and the signature blocks.
+func Write(w io.Writer, r *reports.Report) error {
+	d, err := newDoc(r.Meta, r.Landscape)
+	if err != nil {
+		return err
+	}
+	t := newTable(d, r.Columns, r.RowHeight)
+	d.pageBreak(0)
+	for i := range r.Sections {
+		t.section(&r.Sections[i])
+	}
+	d.notes(r.Notes)
+	d.signatures(r.SignatureLabel, r.SignatureLabelAR, r.Signatures)
+	return d.write(w)
+}
+
+// table draws the visible columns of a report.
+type table struct {
+	d      *doc
+	cols   []int // indexes of the columns the PDF shows
+	widths []float64
+	aligns []string
+	labels [][2]string
+	rowH   float64
+	odd    bool // zebra stripes
+}
+
+// newTable lays the visible columns out over the page's width, keeping
+// their proportions.
+func newTable(d *doc, cols []reports.Column, rowH float64) *table {
+	t := &table{d: d, rowH: rowH}
+	if t.rowH == 0 {
+		t.rowH = rowHeight
+	}
+	var sum float64
+	for i, c := range cols {
+		if c.Width > 0 {
+			t.cols = append(t.cols, i)
+			sum += c.Width
+		}
+	}
+	scale := (d.w - 2*margin) / sum
+	for _, i := range t.cols {
+		c := cols[i]
+		t.widths = append(t.widths, c.Width*scale)
+		t.aligns = append(t.aligns, string(rune(c.Align)))
+		t.labels = append(t.labels, [2]string{c.Label, c.LabelAR})
+	}
+	return t
+}
+
+// section draws one section: its heading, lines, header row and rows,
+// breaking pages as needed.
+func (t *table) section(s *reports.Section) {
+	d := t.d
+	first := headingHeight + float64(len(s.Lines))*lineHeight
+	if len(s.Rows) > 0 {
+		first += headerRowHeight + t.rowH
+	}
+	if s.NewPage && d.f.GetY() > margin+headerSpace+1 {
+		d.f.AddPage()
+	} else {
+		d.pageBreak(first)
+	}
+	t.heading(s, false)
+	for _, l := range s.Lines {
+		d.font("", sizeBody)
+		d.pair(d.w-2*margin, lineHeight, l, "")
+	}
+	if len(s.Rows) > 0 {
+		t.header()
+		d.repeat = func() { t.heading(s, true); t.header() }
+		t.odd = false
+		for _, row := range s.Rows {
+			d.pageBreak(t.rowH)
+			t.row(row)
+		}
+		d.repeat = nil
+	}
+	d.f.SetY(d.f.GetY() + 3)
+}
+
+// heading draws a section's heading, marked as continued on later pages.
+func (t *table) heading(s *reports.Section, continued bool) {
+	d := t.d
+	d.font("B", sizeHeading)
+	fr := s.Heading
+	if continued {
+		fr += " (suite)"
+	}
+	d.pair(d.w-2*margin, headingHeight, fr, s.HeadingAR)
+}
+
+// header draws the header row: French labels (on two lines at most)
+// over Arabic ones.
+func (t *table) header() {
+	f := t.d.f
+	x, y := margin, f.GetY()
+	f.SetFillColor(225, 229, 235)
+	for i, w := range t.widths {
+		f.Rect(x, y, w, headerRowHeight, "FD")
+		t.d.font("B", sizeSmall)
+		lines := f.SplitText(t.labels[i][0], w-2*f.GetCellMargin())
+		for k, l := range lines[:min(2, len(lines))] {
+			f.SetXY(x, y+0.5+3.2*float64(k))
+			f.CellFormat(w, 3.2, fit(t.d, l, w, false), "", 0, "C", false, 0, "")
+		}
+		if ar := t.labels[i][1]; ar != "" {
+			t.d.font("", sizeSmall)
+			f.SetXY(x, y+7)
+			f.CellFormat(w, 3.5, fit(t.d, arabic.ForPDF(ar), w, true), "", 0, "C", false, 0, "")
+		}
+		x += w
+	}
+	f.SetXY(margin, y+headerRowHeight)
+}
+
+// row draws one row of cells.
+func (t *table) row(cells []any) {
+	f := t.d.f
+	t.d.font("", sizeBody)
+	fill := t.odd
+	t.odd = !t.odd
+	if fill {
+		f.SetFillColor(244, 246, 248)
+	}
+	f.SetX(margin)
+	for i, c := range t.cols {
+		text, rtl := cellText(cells[c])
+		f.CellFormat(t.widths[i], t.rowH, fit(t.d, text, t.widths[i], rtl), "1", 0, t.aligns[i],
+			fill, 0, "")
+	}
+	f.SetXY(margin, f.GetY()+t.rowH)
+}
+
+// cellText formats a cell for print: numbers the French way, Arabic
+// shaped and in visual order; rtl tells text whose base direction is
+// right to left.
+func cellText(v any) (text string, rtl bool) {
+	switch x := v.(type) {
+	case nil:
+		return "", false
+	case string:
+		return arabic.ForPDF(x), arabic.BaseRTL(x)
+	case int:
+		return reports.Thousands(x), false
+	case float64:
+		return reports.Decimal(x), false
+	}
+	return fmt.Sprint(v), false
+}
+
+// fit shortens text with an ellipsis until it fits width w (less the
+// cell margins) in the current font. Right-to-left text, in visual
+// order, loses its left end: the end of its logical order.
+func fit(d *doc, text string, w float64, rtl bool) string {
+	avail := w - 2*d.f.GetCellMargin()
+	if d.f.GetStringWidth(text) <= avail {
+		return text
+	}
+	for text != "" {
+		if rtl {
+			_, size := utf8.DecodeRuneInString(text)
+			text = text[size:]
+			if d.f.GetStringWidth("…"+text) <= avail {
+				return "…" + text
+			}
+			continue
+		}
+		_, size := utf8.DecodeLastRuneInString(text)
+		text = text[:len(text)-size]
+		if d.f.GetStringWidth(text+"…") <= avail {
+			return text + "…"
+		}
+	}
+	return ""
+}
+
+// notes writes lines in small print after the rows.
+func (d *doc) notes(lines []string) {
+	for _, l := range lines {
+		d.pageBreak(lineHeight)
+		d.font("", sizeBody)
+		d.f.SetX(margin)
+		d.f.CellFormat(d.w-2*margin, lineHeight, arabic.ForPDF(l), "", 1, "L", false, 0, "")
+	}
+}
+
+// signatures draws one signature block per name, side by side.
+func (d *doc) signatures(label, labelAR string, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	d.f.SetY(d.f.GetY() + 4)
+	d.pageBreak(signatureHeight + 2)
+	f := d.f
+	w := min(70, (d.w-2*margin)/float64(len(names)))
+	y := f.GetY()
+	for i, name := range names {
+		x := margin + float64(i)*w
+		f.Rect(x+1, y, w-2, signatureHeight, "D")
+		f.SetXY(x+2, y+1)
+		d.font("", sizeSmall)
+		d.pair(w-4, 4, label, labelAR)
+		f.SetX(x + 2)
+		d.font("B", sizeBody)
+		f.CellFormat(w-4, 5, arabic.ForPDF(name), "", 0, "L", false, 0, "")
+	}
+	f.SetXY(margin, y+signatureHeight+2)
+}
