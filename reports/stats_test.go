@@ -28,7 +28,7 @@ type synthStore struct {
 func (s *synthStore) Territory(context.Context) (*selection.Territory, error) {
 	return s.g.Territory(), nil
 }
-func (s *synthStore) Scope() string                                  { return s.g.Scope() }
+func (s *synthStore) Scope() string                                   { return s.g.Scope() }
 func (s *synthStore) Needs(context.Context) ([]selection.Need, error) { return s.g.Needs(), nil }
 func (s *synthStore) Tallies(context.Context) ([]selection.CommuneTally, error) {
 	return s.tallies, nil
