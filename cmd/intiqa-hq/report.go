@@ -284,8 +284,10 @@ func reportError(ctx context.Context, db *localdb.DB, opts reportOptions, err er
 	case errors.Is(err, selection.ErrNotFound) && needsSession(opts.kind):
 		return fmt.Errorf("session %q introuvable (sessions de la base : %s)", opts.session,
 			sessionList(ctx, db))
+	case errors.Is(err, selection.ErrNotFound) && opts.run != "":
+		return fmt.Errorf("exécution de sélection %q introuvable dans la base", opts.run)
 	case errors.Is(err, selection.ErrNotFound):
-		return fmt.Errorf("introuvable dans la base : %w", err)
+		return fmt.Errorf("donnée introuvable dans la base (%v)", err)
 	}
 	return fmt.Errorf("rapport %s : %w", opts.kind, err)
 }
