@@ -43,8 +43,9 @@ type doc struct {
 	meta reports.Meta
 	w, h float64 // page size
 	// repeat draws what starts every new page of a table (its section
-	// heading, its header row), nil outside a table.
-	repeat func()
+	// heading, its header row), and beforeBreak what ends a page of it;
+	// both nil outside a table.
+	repeat, beforeBreak func()
 }
 
 // fonts reads the bundled DejaVu Sans once, by fpdf style.
@@ -100,6 +101,9 @@ func (d *doc) bottom() float64 { return d.h - footerSpace - 4 }
 func (d *doc) pageBreak(h float64) bool {
 	if d.f.PageNo() > 0 && d.f.GetY()+h <= d.bottom() {
 		return false
+	}
+	if d.beforeBreak != nil {
+		d.beforeBreak()
 	}
 	d.f.AddPage()
 	if d.repeat != nil {
