@@ -62,7 +62,9 @@ func finalList(ctx context.Context, st RunStore, runID string, status selection.
 	if err != nil {
 		return nil, fmt.Errorf("read outcomes: %w", err)
 	}
-	outcomes = slices.DeleteFunc(outcomes, func(o selection.Outcome) bool { return o.Status != status })
+	outcomes = slices.DeleteFunc(outcomes, func(o selection.Outcome) bool {
+		return o.Status != status
+	})
 	slices.SortFunc(outcomes, compareListed)
 	r := &Report{Name: name, Meta: meta, Columns: listColumns}
 	if err := fillSections(ctx, st, terr, r, outcomes); err != nil {

@@ -42,7 +42,8 @@ func newSynthStore(g *synth.Generator) *synthStore {
 	for a := range g.Applicants() {
 		t := byCode[a.Choices[0]]
 		if t == nil {
-			t = &selection.CommuneTally{CommuneCode: a.Choices[0], Applicants: map[selection.Category]int{}}
+			t = &selection.CommuneTally{CommuneCode: a.Choices[0],
+				Applicants: map[selection.Category]int{}}
 			byCode[a.Choices[0]] = t
 		}
 		t.Applicants[a.Category]++
@@ -147,7 +148,8 @@ func TestStatisticsOfProvinceStore(t *testing.T) {
 		files.Pending != files.Files-files.Examined || files.Rejected == 0 || files.Pending == 0 {
 		t.Errorf("files %+v; generated %d uploaders", files, g.UploaderCount())
 	}
-	if _, err := reports.BuildStatistics(t.Context(), f.DB, "99", quota, reportstest.Printed); err == nil {
+	_, err = reports.BuildStatistics(t.Context(), f.DB, "99", quota, reportstest.Printed)
+	if err == nil {
 		t.Error("statistics of an unknown region: no error")
 	}
 }

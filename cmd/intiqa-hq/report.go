@@ -26,8 +26,8 @@ var reportKinds = []struct {
 	{"convocations", "liste des convocations d'une session (--session)"},
 	{"attendance", "feuille de présence d'une session, à signer (--session)"},
 	{"minutes", "procès-verbal du jury d'une session (--session, --rubric)"},
-	{"selected", "candidats retenus par commune et poste (--run, sinon la dernière sélection finale)"},
-	{"waiting", "listes d'attente par commune (--run, sinon la dernière sélection finale)"},
+	{"selected", "candidats retenus par commune et poste (--run, par défaut la dernière)"},
+	{"waiting", "listes d'attente par commune (--run, par défaut la dernière)"},
 	{"reviews", "état de l'examen des pièces justificatives"},
 	{"stats", "statistiques de la nation, d'une région ou d'une province (--scope)"},
 	{"template", "modèle d'import applicants|needs|training, avec ses colonnes expliquées"},
@@ -93,7 +93,8 @@ func parseReportFlags(args []string, stderr io.Writer) (reportOptions, error) {
 	fs.StringVar(&opts.db, "db", "", "base SQLite à lire (obligatoire, sauf pour template)")
 	fs.StringVar(&opts.session, "session", "", "identifiant de la session d'entretien")
 	fs.StringVar(&opts.run, "run", "", "identifiant de l'exécution de la sélection finale")
-	fs.StringVar(&opts.rubric, "rubric", "", "version de la grille d'entretien (par défaut la dernière)")
+	fs.StringVar(&opts.rubric, "rubric", "",
+		"version de la grille d'entretien (par défaut la dernière)")
 	fs.StringVar(&opts.scope, "scope", "", "stats : code de région (09) ou de province (09.163) ; "+
 		"par défaut la portée de la base")
 	fs.StringVar(&date, "date", "", "date imprimée, AAAA-MM-JJ (par défaut aujourd'hui)")
@@ -112,7 +113,8 @@ func parseReportFlags(args []string, stderr io.Writer) (reportOptions, error) {
 			return opts, fmt.Errorf("%w : template applicants|needs|training SORTIE.xlsx", errUsage)
 		}
 		if _, ok := xlsx.ParseKind(pos[0]); !ok {
-			return opts, fmt.Errorf("%w : %q : applicants, needs ou training attendu", errUsage, pos[0])
+			return opts, fmt.Errorf("%w : %q : applicants, needs ou training attendu",
+				errUsage, pos[0])
 		}
 		opts.arg, pos = pos[0], pos[1:]
 	}
@@ -128,7 +130,8 @@ func (o *reportOptions) check(date string) error {
 	o.format = strings.TrimPrefix(strings.ToLower(filepath.Ext(o.out)), ".")
 	switch {
 	case o.format != "pdf" && o.format != "xlsx":
-		return fmt.Errorf("%w : %s : le fichier de sortie doit finir par .pdf ou .xlsx", errUsage, o.out)
+		return fmt.Errorf("%w : %s : le fichier de sortie doit finir par .pdf ou .xlsx",
+			errUsage, o.out)
 	case o.kind == "template" && o.format != "xlsx":
 		return fmt.Errorf("%w : un modèle d'import s'écrit en .xlsx", errUsage)
 	case o.kind != "template" && o.db == "":

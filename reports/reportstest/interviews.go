@@ -31,7 +31,8 @@ func (f *Fixture) interview(ctx context.Context, g *synth.Generator) error {
 		return o.Status != selection.StatusInvited
 	})
 	slices.SortFunc(invited, func(a, b selection.Outcome) int {
-		return cmp.Or(cmp.Compare(a.CommuneCode, b.CommuneCode), cmp.Compare(a.ApplicantID, b.ApplicantID))
+		return cmp.Or(cmp.Compare(a.CommuneCode, b.CommuneCode),
+			cmp.Compare(a.ApplicantID, b.ApplicantID))
 	})
 	rules := selection.DefaultRules()
 	var cands []selection.Candidate
