@@ -40,22 +40,26 @@ func (s *Statistics) categoryTable() StatsTable {
 }
 
 func (s *Statistics) areaTable() StatsTable {
+	codeWidth := 12.0
+	if s.AreaLabel == "Commune" {
+		codeWidth = 22 // dotted commune codes: 02.275.01.03
+	}
 	t := StatsTable{Sheet: "areas",
 		Title:   "Candidatures et besoins par " + strings.ToLower(s.AreaLabel),
 		TitleAR: "الترشيحات والحاجيات حسب " + s.AreaLabelAR,
 		Columns: []Column{
-			{Key: "code", Label: "Code", Width: 16, Align: Left},
-			{Key: "name", Label: s.AreaLabel, Width: 46, Align: Left},
-			{Key: "name_ar", LabelAR: s.AreaLabelAR, Width: 40, Align: Right},
-			{Key: "applications", Label: "Candidatures", LabelAR: "الترشيحات", Width: 22,
+			{Key: "code", Label: "Code", Width: codeWidth, Align: Left},
+			{Key: "name", Label: s.AreaLabel, Width: 54, Align: Left},
+			{Key: "name_ar", LabelAR: s.AreaLabelAR, Width: 42, Align: Right},
+			{Key: "applications", Label: "Candidatures", LabelAR: "الترشيحات", Width: 25,
 				Align: Right},
 			{Key: "training_needs", Label: "Besoins en formation", LabelAR: "حاجيات التكوين",
-				Width: 22, Align: Right},
-			{Key: "ratio", Label: "Ratio", LabelAR: "النسبة", Width: 16, Align: Right},
-			{Key: "invited", Label: "Invités à la formation", LabelAR: "المدعوون للتكوين",
-				Width: 22, Align: Right},
+				Width: 25, Align: Right},
+			{Key: "ratio", Label: "Ratio", LabelAR: "النسبة", Width: 15, Align: Right},
+			{Key: "invited", Label: "Invités à la formation", LabelAR: "المدعوون",
+				Width: 25, Align: Right},
 			{Key: "field_needs", Label: "Besoins terrain", LabelAR: "الحاجيات الميدانية",
-				Width: 22, Align: Right},
+				Width: 25, Align: Right},
 		}}
 	for _, a := range append(s.Areas, s.Total) {
 		t.Rows = append(t.Rows, []any{a.Code, a.Name, a.NameAR, a.Applications, a.TrainingNeeds,

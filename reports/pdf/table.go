@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"intiqa/reports"
@@ -130,8 +131,8 @@ func (t *table) header() {
 	f.SetFillColor(225, 229, 235)
 	for i, w := range t.widths {
 		f.Rect(x, y, w, headerRowHeight, "FD")
-		t.d.font("B", sizeSmall)
-		lines := f.SplitText(t.labels[i][0], w-2*f.GetCellMargin())
+		t.d.font("B", headerSize(t.d, t.labels[i][0], w-2*f.GetCellMargin()))
+		lines := f.SplitText(t.labels[i][0], w) // it leaves the cell margins out
 		for k, l := range lines[:min(2, len(lines))] {
 			f.SetXY(x, y+0.5+3.2*float64(k))
 			f.CellFormat(w, 3.2, fit(t.d, l, w, false), "", 0, "C", false, 0, "")
@@ -145,6 +146,26 @@ func (t *table) header() {
 	}
 	f.SetXY(margin, y+headerRowHeight)
 	t.top = f.GetY()
+}
+
+// headerSize returns the size, sizeSmall or less, at which every word
+// of a bold header label fits width w, so that no word is split.
+func headerSize(d *doc, label string, w float64) float64 {
+	size := sizeSmall
+	for ; size > 5; size -= 0.5 {
+		d.font("B", size)
+		fits := true
+		for _, word := range strings.Fields(label) {
+			if d.f.GetStringWidth(word) > w {
+				fits = false
+				break
+			}
+		}
+		if fits {
+			break
+		}
+	}
+	return size
 }
 
 // rules draws the vertical rules of the rows drawn since the header.
