@@ -49,9 +49,7 @@ func (f *Fixture) interview(ctx context.Context, g *synth.Generator) error {
 			}
 			f.Sessions = append(f.Sessions, s)
 		}
-		for _, c := range sitting.candidates {
-			cands = append(cands, c)
-		}
+		cands = append(cands, sitting.candidates...)
 	}
 	return f.selectFinal(ctx, g, cands)
 }
