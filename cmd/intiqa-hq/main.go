@@ -45,6 +45,7 @@ func commands() []command {
 		{"preselect", "lance la pré-sélection nationale et écrit preselection.xlsx", runPreselect},
 		{"verify-run", "réexécute une pré-sélection et la compare à son preselection.xlsx", runVerifyRun},
 		{"rules", "affiche les règles livrées, ou valide un fichier de règles (--check)", runRules},
+		{"report", "écrit une liste ou des statistiques en PDF ou XLSX, ou un modèle d'import", runReport},
 		{"publish-rules", "publie un fichier de règles aux provinces (--rules, --db)", runPublishRules},
 		{"serve", "sert les provinces : synchronisation des portables (HTTPS)", runServe},
 		{"token", "crée, révoque ou liste les jetons d'enrôlement des portables", runToken},
@@ -108,6 +109,6 @@ func runVersion(_ context.Context, e *env, args []string) error {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage : intiqa-hq COMMANDE [options]   (intiqa-hq --version)")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
 	}
 }

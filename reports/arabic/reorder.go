@@ -223,3 +223,18 @@ func (l *line) appendWordUnit(b *strings.Builder, u unit) {
 		}
 	}
 }
+
+// BaseRTL reports whether the base direction of s, taken from its
+// first strong character, is right to left: text to align right and to
+// shorten at its left end.
+func BaseRTL(s string) bool {
+	for _, r := range s {
+		switch classOf(r) {
+		case bidi.L:
+			return false
+		case bidi.R, bidi.AL:
+			return true
+		}
+	}
+	return false
+}
