@@ -93,7 +93,8 @@ func Convocations(ctx context.Context, st SessionStore, sessionID string,
 		{Key: "slot", Label: "Heure", LabelAR: "الساعة", Width: 14, Align: Center},
 	}, personColumns...)
 	cols = append(cols,
-		Column{Key: "commune", Label: "Commune", LabelAR: "الجماعة", Width: 40, Align: Left},
+		Column{Key: "commune_1", Label: "Commune (1er choix)", LabelAR: "جماعة الاختيار الأول",
+			Width: 40, Align: Left},
 		Column{Key: "role", Label: "Poste", LabelAR: "المنصب", Width: 26, Align: Left})
 	sec := Section{Heading: "Candidats convoqués", HeadingAR: "المترشحون المدعوون"}
 	for i, c := range v.candidates {

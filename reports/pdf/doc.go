@@ -28,12 +28,16 @@ const (
 
 // Font sizes, in points.
 const (
-	sizeBody     = 8.5
-	sizeSmall    = 7.0
-	sizeHeading  = 10.0
-	sizeTitle    = 13.0
-	fontFamily   = "dejavu"
-	pagesAlias   = "{nb}"
+	sizeBody    = 8.5
+	sizeSmall   = 7.0
+	sizeHeading = 10.0
+	sizeTitle   = 13.0
+)
+
+const (
+	fontFamily = "dejavu"
+	pagesAlias = "{nb}" // replaced by the page count when the file is written
+	// footerHashFR names the run and its output hash on every page.
 	footerHashFR = "Empreinte SHA-256 des résultats de la sélection %s : %s"
 )
 

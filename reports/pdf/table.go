@@ -65,6 +65,9 @@ func newTable(d *doc, cols []reports.Column, rowH float64) *table {
 			sum += c.Width
 		}
 	}
+	if sum == 0 {
+		return t // nothing to print but headings and lines
+	}
 	scale := (d.w - 2*margin) / sum
 	for _, i := range t.cols {
 		c := cols[i]
