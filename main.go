@@ -4,13 +4,14 @@
 //
 // Usage:
 //
-//	intiqa [--data DIR] [--demo]
+//	intiqa [--data DIR] [--demo] [--lang fr|ar|en]
 //
 // With --demo, or when the laptop holds no store yet and the user asks
 // for it, the app generates a demonstration province into DIR/demo.db.
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -19,6 +20,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -33,16 +35,18 @@ const appID = "ma.intiqa.desktop"
 // Log attribute keys.
 const (
 	keyProvince = "province"
-	keyRows     = "rows"
 	keyDemo     = "demo"
 	keyDir      = "dir"
 	keyErr      = "err"
+	keyCommand  = "command"
 )
 
 // options are the command line's settings.
 type options struct {
 	dataDir string
 	demo    bool
+	lang    string // "" to keep the user's choice, else fr, ar or en
+	script  bool   // read commands from standard input (see ui.Shell.Command)
 }
 
 func main() {
@@ -66,6 +70,10 @@ func run(args []string, stderr io.Writer) int {
 	}
 
 	a := app.NewWithID(appID)
+	ui.PreferredLanguage(a, ui.LangFrench)
+	if opts.lang != "" {
+		ui.SetLanguage(opts.lang)
+	}
 	th, err := ui.NewTheme()
 	if err != nil {
 		log.Error("load theme", keyErr, err)
@@ -81,9 +89,18 @@ func run(args []string, stderr io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	log.Info("starting", keyDir, opts.dataDir, keyDemo, opts.demo)
-	shell := ui.NewShell(w, newBackend(opts.dataDir, log), log)
+	b := newBackend(opts.dataDir, log)
+	shell := ui.NewShell(w, b, log)
 	shell.Start(ctx, opts.demo)
+	if opts.script {
+		go runScript(os.Stdin, shell, log)
+	}
 	w.ShowAndRun()
+	cancel()
+	if err := b.Close(); err != nil {
+		log.Error("close store", keyErr, err)
+		return 1
+	}
 	return 0
 }
 
@@ -96,8 +113,16 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		"dossier des données (par défaut ~/.local/share/intiqa, %AppData%\\Intiqa sous Windows)")
 	fs.BoolVar(&opts.demo, "demo", false,
 		"ouvrir la province de démonstration, en la générant si besoin")
+	fs.StringVar(&opts.lang, "lang", "", "langue de la fenêtre : fr, ar ou en")
+	fs.BoolVar(&opts.script, "script", false,
+		"lire des commandes sur l'entrée standard (essais et démonstrations)")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
+	}
+	switch opts.lang {
+	case "", ui.LangFrench, ui.LangArabic, ui.LangEnglish:
+	default:
+		return opts, fmt.Errorf("langue inconnue : %q (fr, ar ou en)", opts.lang)
 	}
 	if fs.NArg() > 0 {
 		return opts, fmt.Errorf("argument inattendu : %q", fs.Arg(0))
@@ -113,4 +138,23 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		opts.dataDir = dir
 	}
 	return opts, nil
+}
+
+// runScript runs the commands read from r, one per line, on the UI
+// goroutine, logging each one's end.
+func runScript(r io.Reader, shell *ui.Shell, log *slog.Logger) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		fyne.DoAndWait(func() {
+			if err := shell.Command(line); err != nil {
+				log.Warn("command failed", keyErr, err)
+				return
+			}
+			log.Info("command done", keyCommand, strings.Fields(line)[0])
+		})
+	}
 }

@@ -21,13 +21,54 @@ import (
 
 // The smoke test builds the real desktop binary, runs it in a real X
 // server (Xvfb, started by the test) and takes screenshots of its window:
-// first the welcome screen of an empty data directory, then the
-// demonstration province's applicants. It needs Xvfb and ImageMagick's
-// import; where they are missing it is skipped, except in CI (CI set),
-// where it fails.
+// first the welcome screen of an empty data directory, then a tour of
+// every screen of the demonstration, driven through the app's script
+// commands (--script), in French and then in Arabic. It needs Xvfb and
+// ImageMagick's import; where they are missing it is skipped, except in
+// CI (CI set), where it fails.
 
 // screenSize is the virtual screen, a common laptop size.
 const screenSize = "1280x800x24"
+
+// tourStep is one step of the tour: a command for the app, the log line
+// that tells it is done, and the screenshot to take then ("" for none).
+type tourStep struct {
+	command string
+	want    string
+	shot    string
+}
+
+// tour visits every screen of the demonstration as each role sees it.
+var tour = []tourStep{
+	{"", `screen=signin`, "signin"},
+	{"signin superviseur demo-intiqa", `screen=dashboard-ready`, "dashboard"},
+	{"open applicants", `screen=applicants-ready`, ""},
+	{"select 3", `screen=applicant-detail`, "applicants"},
+	{"open review", `screen=review`, "review"},
+	{"key A", `command=key`, ""},
+	{"key R", `command=key`, "review-reject"},
+	{"key 3", `command=key`, ""},
+	{"open interviews", `screen=session`, "interviews"},
+	{"open selection", `screen=selection`, ""},
+	{"click Prévisualiser", `screen=selection-preview`, "selection-preview"},
+	{"click Valider et enregistrer", `command=click`, ""},
+	{"click Valider", `screen=selection-lists`, "selection-lists"},
+	{"open reports", `screen=reports`, "reports"},
+	{"open sync", `screen=sync`, "sync"},
+	{"lock", `screen=locked`, "locked"},
+	{"signin jury3 demo-intiqa", `screen=session`, ""},
+	{"click Noter", `screen=sheet`, "score-sheet"},
+	{"signin administrateur demo-intiqa", `screen=dashboard-ready`, ""},
+	{"open users", `screen=users`, "users"},
+	{"lang ar", `screen=users`, "ar-users"},
+	{"signin superviseur demo-intiqa", `screen=dashboard-ready`, "ar-dashboard"},
+	{"open applicants", `screen=applicants-ready`, ""},
+	{"select 3", `screen=applicant-detail`, "ar-applicants"},
+	{"open review", `screen=review`, "ar-review"},
+	{"open interviews", `screen=session`, "ar-interviews"},
+	{"open selection", `screen=selection-lists`, "ar-selection"},
+	{"signout", `screen=signin`, "ar-signin"},
+}
 
 func TestDesktopSmoke(t *testing.T) {
 	if testing.Short() {
@@ -44,16 +85,28 @@ func TestDesktopSmoke(t *testing.T) {
 		saveArtifact(t, img, "desktop-welcome.png")
 		app.stop(t)
 	})
-	t.Run("DemoApplicants", func(t *testing.T) {
-		app := startDesktop(t, bin, display, t.TempDir(), "--demo")
-		line := app.waitFor(t, `msg="screen shown" screen=applicants`, 3*time.Minute)
-		if rows := intAttr(line, "rows"); rows < 1000 {
-			t.Errorf("the demonstration shows %d applicants: %s", rows, line)
+	t.Run("DemoTour", func(t *testing.T) {
+		app := startDesktop(t, bin, display, t.TempDir(), "--demo", "--script")
+		for _, step := range tour {
+			if step.command != "" {
+				app.send(t, step.command)
+			}
+			line := app.waitFor(t, step.want, 3*time.Minute)
+			if strings.Contains(step.want, "applicants-ready") {
+				if rows := intAttr(line, "rows"); rows < 1000 {
+					t.Errorf("the demonstration lists %d applicants: %s", rows, line)
+				}
+			}
+			if step.shot != "" {
+				img := captureDrawn(t, display, 0.02)
+				saveArtifact(t, img, "desktop-"+step.shot+".png")
+				// The window keeps its size (1200 x 720, 84% of the
+				// screen): a screen whose content is too wide grows it.
+				if st := statsOf(img); st.window > 0.86 {
+					t.Errorf("%s: the window grew to %.0f%% of the screen", step.shot, 100*st.window)
+				}
+			}
 		}
-		// A full table puts text on much more of the window than the
-		// progress or welcome screens do.
-		img := captureDrawn(t, display, 0.08)
-		saveArtifact(t, img, "desktop-applicants.png")
 		app.stop(t)
 	})
 }
@@ -133,6 +186,7 @@ func startXvfb(t *testing.T) string {
 // desktop is a running desktop app whose log the test reads.
 type desktop struct {
 	cmd   *exec.Cmd
+	stdin io.WriteCloser
 	lines chan string // the app's log lines, closed when it exits
 	mu    sync.Mutex
 	log   []string
@@ -149,10 +203,14 @@ func startDesktop(t *testing.T, bin, display, dataDir string, args ...string) *d
 	if err != nil {
 		t.Fatal(err)
 	}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start desktop app: %v", err)
 	}
-	d := &desktop{cmd: cmd, lines: make(chan string, 256)}
+	d := &desktop{cmd: cmd, lines: make(chan string, 256), stdin: stdin}
 	go d.read(stderr)
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
@@ -186,6 +244,14 @@ func (d *desktop) read(r io.Reader) {
 		d.lines <- s.Text()
 	}
 	close(d.lines)
+}
+
+// send writes a script command to the app.
+func (d *desktop) send(t *testing.T, command string) {
+	t.Helper()
+	if _, err := io.WriteString(d.stdin, command+"\n"); err != nil {
+		t.Fatalf("send %q: %v", command, err)
+	}
 }
 
 func (d *desktop) output() string {

@@ -1,123 +1,219 @@
 package ui
 
 import (
-	"image/color"
+	"context"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"intiqa/assets"
 	"intiqa/selection"
+	"intiqa/selection/office"
 )
+
+// firstPage is how many applicants are read before the list first shows;
+// the rest follow in the background.
+const firstPage = 200
 
 // column is one column of the applicants table.
 type column struct {
 	title  func() string
 	width  float32
 	arabic bool // right-aligned, as Arabic text reads
+	sort   int
 	value  func(r *ApplicantRow) string
 }
 
 // applicantColumns lists the table's columns in display order.
 var applicantColumns = []column{
-	{func() string { return lang.L("Identifiant") }, 110, false,
+	{func() string { return tr("Identifiant") }, 100, false, SortID,
 		func(r *ApplicantRow) string { return r.ID }},
-	{func() string { return lang.L("Nom") }, 230, false,
+	{func() string { return tr("Nom") }, 200, false, SortNameLatin,
 		func(r *ApplicantRow) string { return r.NameLatin }},
-	{func() string { return lang.L("الاسم") }, 200, true,
-		func(r *ApplicantRow) string { return r.NameAR }},
-	{func() string { return lang.L("Catégorie") }, 180, false,
+	{func() string { return display("الاسم") }, 180, true, SortNameAR,
+		func(r *ApplicantRow) string { return display(r.NameAR) }},
+	{func() string { return tr("Catégorie") }, 150, false, SortCategory,
 		func(r *ApplicantRow) string { return categoryLabel(r.Category) }},
-	{func() string { return lang.L("Commune (1er choix)") }, 230, false,
+	{func() string { return tr("Commune (1er choix)") }, 170, false, SortCommune,
 		func(r *ApplicantRow) string { return r.CommuneFR }},
-	{func() string { return lang.L("الجماعة") }, 200, true,
-		func(r *ApplicantRow) string { return r.CommuneAR }},
+	{func() string { return display("الجماعة") }, 150, true, SortCommune,
+		func(r *ApplicantRow) string { return display(r.CommuneAR) }},
+	{func() string { return tr("Pré-sélection") }, 130, false, SortStatus,
+		func(r *ApplicantRow) string { return statusLabel(r.Status) }},
+	{func() string { return tr("Pièces") }, 120, false, SortDocs,
+		func(r *ApplicantRow) string { return dossierLabel(r.Docs) }},
 }
 
-// applicantsScreen lists a province's applicants with a search box.
+// applicantsScreen lists a province's applicants with a search box,
+// filters, sorting and a detail pane.
 type applicantsScreen struct {
+	sess  *session
 	model *ApplicantsModel
-	demo  bool
 
-	search *widget.Entry
-	table  *widget.Table
-	count  *widget.Label
-	noun   *widget.Label
-	empty  *widget.Label
+	search   *widget.Entry
+	commune  *widget.Select
+	category *widget.Select
+	status   *widget.Select
+	table    *widget.Table
+	count    *widget.Label
+	noun     *widget.Label
+	empty    *widget.Label
+	detail   *fyne.Container
+	loading  *widget.ProgressBarInfinite
+	selected string
+
+	communeCodes []string
+	loaded       chan struct{} // closed once every applicant is in the model; for tests
 }
 
-func newApplicantsScreen(m *ApplicantsModel, demo bool) *applicantsScreen {
-	return &applicantsScreen{model: m, demo: demo}
+func newApplicantsScreen(s *session) *applicantsScreen {
+	return &applicantsScreen{sess: s, loaded: make(chan struct{})}
 }
 
-// build creates the screen's widgets and lays them out.
+// build creates the screen's widgets and starts loading the applicants.
 func (s *applicantsScreen) build() fyne.CanvasObject {
+	p, _ := s.sess.svc.Province(s.sess.ctx)
+	terr, _ := s.sess.svc.Territory(s.sess.ctx)
+	s.model = NewApplicantsModel(terr, p)
 	s.search = widget.NewEntry()
-	s.search.SetPlaceHolder(lang.L("Rechercher par nom, en latin ou en arabe, ou par identifiant"))
+	s.search.SetPlaceHolder(tr("Rechercher : nom en latin ou en arabe, identifiant, CIN ou e-mail"))
 	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	s.search.OnChanged = s.onSearchChanged
-
 	s.count = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	s.noun = widget.NewLabel("")
-	s.empty = widget.NewLabel(lang.L("Aucun candidat ne correspond à la recherche."))
+	s.empty = widget.NewLabel(tr("Aucun candidat ne correspond à la recherche."))
 	s.empty.Alignment = fyne.TextAlignCenter
+	s.loading = widget.NewProgressBarInfinite()
 	s.table = s.buildTable()
+	s.detail = container.NewVBox(paragraph(tr("Choisissez un candidat dans la liste pour voir son dossier.")))
+	s.buildFilters(terr, p)
 	s.refreshCount()
 
-	searchRow := container.NewBorder(nil, nil, nil,
-		container.NewHBox(s.count, s.noun), s.search)
-	top := container.NewVBox(s.appBar(), s.heading(), searchRow)
-	body := container.NewStack(s.table, container.NewCenter(s.empty))
-	return container.NewBorder(
-		container.NewVBox(container.NewPadded(top), widget.NewSeparator()),
-		s.footer(), nil, nil, body)
-}
-
-// appBar is the thin band above the heading: the product, the screen,
-// and a badge when the data is the demonstration.
-func (s *applicantsScreen) appBar() fyne.CanvasObject {
-	product := canvas.NewText("Intiqa", theme.Color(theme.ColorNamePrimary))
-	product.TextStyle = fyne.TextStyle{Bold: true}
-	product.TextSize = theme.TextSubHeadingSize()
-	screen := widget.NewLabel(lang.L("Candidats de la province"))
-	screen.Importance = widget.LowImportance
-	bar := container.NewHBox(product, screen, layout.NewSpacer())
-	if s.demo {
-		bar.Add(badge(lang.L("Données de démonstration")))
+	filters := container.NewGridWithColumns(3, s.commune, s.category, s.status)
+	searchRow := container.NewBorder(nil, nil, nil, container.NewHBox(s.count, s.noun), s.search)
+	top := container.NewVBox(searchRow, filters, s.loading)
+	list := container.NewBorder(top, nil, nil, nil,
+		container.NewStack(s.table, container.NewCenter(s.empty)))
+	split := container.NewHSplit(list, container.NewVScroll(container.NewPadded(s.detail)))
+	split.Offset = 0.66
+	if rtl() {
+		split = container.NewHSplit(container.NewVScroll(container.NewPadded(s.detail)), list)
+		split.Offset = 0.34
 	}
-	return bar
+	s.load()
+	return container.NewPadded(split)
 }
 
-// heading names the province and its region, in French on the left and
-// in Arabic on the right.
-func (s *applicantsScreen) heading() fyne.CanvasObject {
-	p := s.model.Province
-	nameFR := headingLabel(provinceTitleFR(p), fyne.TextAlignLeading)
-	nameAR := headingLabel(provinceTitleAR(p), fyne.TextAlignTrailing)
-	region, _ := s.model.region()
-	regionFR := subheadingLabel(lang.L("Région {{.Name}}", map[string]string{"Name": region.NameFR}),
-		fyne.TextAlignLeading)
-	regionAR := subheadingLabel(lang.L("جهة {{.Name}}", map[string]string{"Name": region.NameAR}),
-		fyne.TextAlignTrailing)
-	return container.NewVBox(
-		container.NewGridWithColumns(2, nameFR, nameAR),
-		container.NewGridWithColumns(2, regionFR, regionAR),
-	)
+// buildFilters makes the commune, category and status filters.
+func (s *applicantsScreen) buildFilters(terr *selection.Territory, p selection.Province) {
+	communes := []string{tr("Toutes les communes")}
+	s.communeCodes = []string{""}
+	if terr != nil {
+		for _, c := range terr.CommunesOf(p.Code) {
+			communes = append(communes, c.NameFR)
+			s.communeCodes = append(s.communeCodes, c.Code)
+		}
+	}
+	s.commune = widget.NewSelect(communes, func(string) {
+		s.model.SetCommune(s.communeCodes[max(0, s.commune.SelectedIndex())])
+		s.refreshList()
+	})
+	s.commune.SetSelectedIndex(0)
+	cats := []string{tr("Toutes les catégories")}
+	for _, c := range selection.Categories {
+		cats = append(cats, display(categoryLabel(c)))
+	}
+	s.category = widget.NewSelect(cats, func(string) {
+		i := s.category.SelectedIndex()
+		var c selection.Category
+		if i > 0 {
+			c = selection.Categories[i-1]
+		}
+		s.model.SetCategory(c)
+		s.refreshList()
+	})
+	s.category.SetSelectedIndex(0)
+	stats := []string{tr("Tous les statuts")}
+	for _, st := range selection.PreselectionStatuses {
+		stats = append(stats, display(statusLabel(st)))
+	}
+	s.status = widget.NewSelect(stats, func(string) {
+		i := s.status.SelectedIndex()
+		var st selection.Status
+		if i > 0 {
+			st = selection.PreselectionStatuses[i-1]
+		}
+		s.model.SetStatus(st)
+		s.refreshList()
+	})
+	s.status.SetSelectedIndex(0)
 }
 
-// footer credits the source of the territory's names.
-func (s *applicantsScreen) footer() fyne.CanvasObject {
-	// NOTE: the credit is a licence term, shown verbatim in French.
-	credit := widget.NewLabel(assets.Credit)
-	credit.Importance = widget.LowImportance
-	credit.SizeName = theme.SizeNameCaptionText
-	credit.Truncation = fyne.TextTruncateEllipsis
-	return container.NewVBox(widget.NewSeparator(), credit)
+// load reads the first page of applicants, shows it, then reads the
+// rest and their statuses in the background.
+func (s *applicantsScreen) load() {
+	ctx, svc := s.sess.ctx, s.sess.svc
+	goAsync(func() {
+		page, err := readApplicants(ctx, svc, selection.ApplicantFilter{Limit: firstPage})
+		if err != nil {
+			fyne.Do(func() { s.sess.showError("list applicants", err) })
+			return
+		}
+		fyne.Do(func() { s.appendRows(page) })
+		if len(page) == firstPage {
+			rest, err := readApplicants(ctx, svc, selection.ApplicantFilter{Offset: firstPage,
+				Limit: 1 << 30})
+			if err != nil {
+				fyne.Do(func() { s.sess.showError("list applicants", err) })
+				return
+			}
+			fyne.Do(func() { s.appendRows(rest) })
+		}
+		outs, err := svc.PreselectionOutcomes(ctx)
+		if err != nil {
+			fyne.Do(func() { s.sess.showError("read pre-selection", err) })
+			return
+		}
+		files, _, err := svc.Dossiers(ctx)
+		fyne.Do(func() {
+			if err != nil {
+				s.sess.showError("read documents", err)
+				return
+			}
+			s.model.SetOutcomes(outs)
+			s.model.SetDossiers(files)
+			s.loading.Stop()
+			s.loading.Hide()
+			s.refreshList()
+			close(s.loaded)
+			s.sess.shell.screenShown("applicants-ready", keyRows, s.model.Total())
+		})
+	})
+}
+
+// readApplicants reads a page of the province's applicants.
+func readApplicants(ctx context.Context, svc *office.Service,
+	f selection.ApplicantFilter) ([]*selection.Applicant, error) {
+	var out []*selection.Applicant
+	for a, err := range svc.Applicants(ctx, f) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// appendRows adds applicants to the list, keeping the sort.
+func (s *applicantsScreen) appendRows(apps []*selection.Applicant) {
+	for _, a := range apps {
+		s.model.Append(a)
+	}
+	if col, desc := s.model.Sort(); col != SortID || desc {
+		s.model.SortBy(col, desc)
+	}
+	s.refreshList()
 }
 
 // buildTable creates the virtualized table over the model.
@@ -126,6 +222,7 @@ func (s *applicantsScreen) buildTable() *widget.Table {
 	t.ShowHeaderRow = true
 	t.CreateHeader = s.createHeader
 	t.UpdateHeader = s.updateHeader
+	t.OnSelected = s.onSelected
 	for i, c := range applicantColumns {
 		t.SetColumnWidth(i, c.width)
 	}
@@ -151,38 +248,92 @@ func (s *applicantsScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject
 	row := s.model.Row(id.Row)
 	c := applicantColumns[id.Col]
 	l.Alignment = alignFor(c.arabic)
-	l.SetText(c.value(&row))
+	l.SetText(display(c.value(&row)))
 }
 
+// createHeader makes a header cell: a flat button that sorts.
 func (s *applicantsScreen) createHeader() fyne.CanvasObject {
-	l := widget.NewLabel("")
-	l.TextStyle = fyne.TextStyle{Bold: true}
-	l.Truncation = fyne.TextTruncateEllipsis
-	return l
+	b := widget.NewButton("", nil)
+	b.Importance = widget.LowImportance
+	b.Alignment = widget.ButtonAlignLeading
+	return b
 }
 
 func (s *applicantsScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
+	b := o.(*widget.Button)
 	if id.Col < 0 || id.Col >= len(applicantColumns) {
-		l.SetText("")
+		b.SetText("")
 		return
 	}
 	c := applicantColumns[id.Col]
-	l.Alignment = alignFor(c.arabic)
-	l.SetText(c.title())
+	text := c.title()
+	if col, desc := s.model.Sort(); col == c.sort && (col != SortID || desc) {
+		b.SetIcon(theme.MenuDropDownIcon())
+		if !desc {
+			b.SetIcon(theme.MenuDropUpIcon())
+		}
+	} else {
+		b.SetIcon(nil)
+	}
+	b.Alignment = widget.ButtonAlignLeading
+	if c.arabic {
+		b.Alignment = widget.ButtonAlignTrailing
+	}
+	b.SetText(text)
+	b.OnTapped = func() { s.onSort(c.sort) }
+}
+
+// onSort sorts by a column, or turns the sort around when it is the
+// current one.
+func (s *applicantsScreen) onSort(col int) {
+	cur, desc := s.model.Sort()
+	s.model.SortBy(col, cur == col && !desc)
+	s.refreshList()
 }
 
 // onSearchChanged filters the list as the user types.
 func (s *applicantsScreen) onSearchChanged(q string) {
+	s.sess.svc.Touch()
 	s.model.SetFilter(q)
+	s.refreshList()
+}
+
+// refreshList redraws the table and the counts.
+func (s *applicantsScreen) refreshList() {
 	s.refreshCount()
-	s.table.ScrollToTop()
 	s.table.Refresh()
+}
+
+// onSelected opens an applicant's file in the detail pane.
+func (s *applicantsScreen) onSelected(id widget.TableCellID) {
+	if id.Row < 0 || id.Row >= s.model.Len() {
+		return
+	}
+	s.selected = s.model.Row(id.Row).ID
+	s.showDetail(s.selected)
+}
+
+// showDetail loads and shows an applicant's file.
+func (s *applicantsScreen) showDetail(applicantID string) {
+	ctx, svc := s.sess.ctx, s.sess.svc
+	async(func() (*office.Detail, error) { return svc.ApplicantDetail(ctx, applicantID) },
+		func(d *office.Detail, err error) {
+			if err != nil {
+				s.sess.showError("applicant detail", err)
+				return
+			}
+			if d.Applicant.ID != s.selected {
+				return // another was picked meanwhile
+			}
+			s.detail.Objects = newDetailView(s.sess, d).objects()
+			s.detail.Refresh()
+			s.sess.shell.screenShown("applicant-detail")
+		})
 }
 
 // refreshCount shows how many applicants the list holds and keeps, the
 // number and the noun in separate labels so that no label mixes digits
-// with Arabic script (see STYLE.md).
+// with Arabic script.
 func (s *applicantsScreen) refreshCount() {
 	total, shown := s.model.Total(), s.model.Len()
 	if shown == total {
@@ -190,28 +341,12 @@ func (s *applicantsScreen) refreshCount() {
 	} else {
 		s.count.SetText(formatCount(shown) + " / " + formatCount(total))
 	}
-	s.noun.SetText(lang.N("candidats", total))
+	s.noun.SetText(trN("candidats", total))
 	if shown == 0 && total > 0 {
 		s.empty.Show()
 	} else {
 		s.empty.Hide()
 	}
-}
-
-func provinceTitleFR(p selection.Province) string {
-	data := map[string]string{"Name": p.NameFR}
-	if p.Type == selection.ProvinceTypeProvince {
-		return lang.L("Province de {{.Name}}", data)
-	}
-	return lang.L("Préfecture de {{.Name}}", data)
-}
-
-func provinceTitleAR(p selection.Province) string {
-	data := map[string]string{"Name": p.NameAR}
-	if p.Type == selection.ProvinceTypeProvince {
-		return lang.L("إقليم {{.Name}}", data)
-	}
-	return lang.L("عمالة {{.Name}}", data)
 }
 
 func alignFor(arabic bool) fyne.TextAlign {
@@ -221,30 +356,9 @@ func alignFor(arabic bool) fyne.TextAlign {
 	return fyne.TextAlignLeading
 }
 
-func headingLabel(text string, align fyne.TextAlign) *widget.Label {
-	l := widget.NewLabelWithStyle(text, align, fyne.TextStyle{Bold: true})
-	l.SizeName = theme.SizeNameHeadingText
-	l.Truncation = fyne.TextTruncateEllipsis
-	return l
-}
-
-func subheadingLabel(text string, align fyne.TextAlign) *widget.Label {
-	l := widget.NewLabelWithStyle(text, align, fyne.TextStyle{})
-	l.SizeName = theme.SizeNameSubHeadingText
-	l.Truncation = fyne.TextTruncateEllipsis
-	return l
-}
-
-// badge draws text on a rounded patch of the theme's warning colour.
-func badge(text string) fyne.CanvasObject {
-	bg := canvas.NewRectangle(withAlpha(theme.Color(theme.ColorNameWarning), 0x40))
-	bg.CornerRadius = theme.InputRadiusSize()
-	l := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	l.Importance = widget.WarningImportance
-	return container.NewStack(bg, l)
-}
-
-func withAlpha(c color.Color, a uint8) color.Color {
-	r, g, b, _ := c.RGBA()
-	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: a}
+// selectRow opens the file of the n-th applicant listed.
+func (s *applicantsScreen) selectRow(n int) {
+	if n >= 0 && n < s.model.Len() {
+		s.table.Select(widget.TableCellID{Row: n, Col: 1})
+	}
 }

@@ -30,7 +30,7 @@ var fakeApplicants = []*selection.Applicant{
 	{ID: "A0000001", CIN: "J123456", LastName: "Azzouzi", FirstName: "Ikram",
 		LastNameAR: "العزوزي", FirstNameAR: "إكرام", Category: selection.CategoryGraduate,
 		Choices: []string{"09.163.01.01"}},
-	{ID: "A0000002", CIN: "JK98765", LastName: "Aït Lahcen", FirstName: "Hélène",
+	{ID: "A0000002", CIN: "JK98765", Email: "helene@example.ma", LastName: "Aït Lahcen", FirstName: "Hélène",
 		LastNameAR: "آيت لحسن", FirstNameAR: "هيلين", Category: selection.CategoryStudent,
 		Choices: []string{"09.163.03.05", "09.163.01.01"}},
 	{ID: "A0000003", CIN: "J55", LastName: "Bennani", FirstName: "Ahmed",
@@ -124,7 +124,9 @@ func TestApplicantsModelSetFilter(t *testing.T) {
 		{"IDExact", "A0000010", []string{"A0000010"}},
 		{"WordsAnded", "ikram bennani", nil},
 		{"Substring", "enn", []string{"A0000003"}},
-		{"CINNotSearched", "J123456", nil},
+		{"CIN", "J123456", []string{"A0000001"}},
+		{"CINLowerCase", "jk98765", []string{"A0000002"}},
+		{"Email", "helene@example", []string{"A0000002"}},
 		{"CommuneNotSearched", "biougra", nil},
 		{"NoMatch", "zzz", nil},
 	}
@@ -183,5 +185,46 @@ func BenchmarkApplicantsModelSetFilter(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		m.SetFilter(queries[i%len(queries)])
+	}
+}
+
+func TestApplicantsModelFiltersAndSort(t *testing.T) {
+	tests := []struct {
+		name string
+		set  func(m *ui.ApplicantsModel)
+		want []string
+	}{
+		{"CommuneAnyChoice", func(m *ui.ApplicantsModel) { m.SetCommune("09.163.01.01") },
+			[]string{"A0000001", "A0000002"}},
+		{"Category", func(m *ui.ApplicantsModel) { m.SetCategory(selection.CategoryStudent) },
+			[]string{"A0000002"}},
+		{"Status", func(m *ui.ApplicantsModel) {
+			m.SetOutcomes(map[string]selection.Outcome{"A0000003": {Status: selection.StatusInvited}})
+			m.SetStatus(selection.StatusInvited)
+		}, []string{"A0000003"}},
+		{"CommuneAndSearch", func(m *ui.ApplicantsModel) {
+			m.SetCommune("09.163.03.05")
+			m.SetFilter("bennani")
+		}, []string{"A0000003"}},
+		{"SortNameDescending", func(m *ui.ApplicantsModel) { m.SortBy(ui.SortNameLatin, true) },
+			[]string{"A0000010", "A0000003", "A0000001", "A0000002"}},
+		{"SortThenFilter", func(m *ui.ApplicantsModel) {
+			m.SortBy(ui.SortNameLatin, false)
+			m.SetCategory(selection.CategoryStudent)
+			m.SetCategory("")
+		}, []string{"A0000002", "A0000001", "A0000003", "A0000010"}},
+		{"SortBack", func(m *ui.ApplicantsModel) {
+			m.SortBy(ui.SortNameLatin, false)
+			m.SortBy(ui.SortID, false)
+		}, []string{"A0000001", "A0000002", "A0000003", "A0000010"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := MustModel(t)
+			tt.set(m)
+			if got := ids(m); !slices.Equal(got, tt.want) {
+				t.Errorf("rows %v; want %v", got, tt.want)
+			}
+		})
 	}
 }

@@ -7,7 +7,9 @@ import (
 )
 
 // TestMain runs the tests as on a system that names no language, where
-// Intiqa must show French, its default.
+// Intiqa must show French, its default, with background work run at
+// once on the test's goroutine so that every screen is settled when an
+// action returns.
 func TestMain(m *testing.M) {
 	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"} {
 		os.Unsetenv(v)
@@ -16,5 +18,8 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "load translations:", err)
 		os.Exit(1)
 	}
-	os.Exit(m.Run())
+	goAsync = func(f func()) { f() }
+	code := m.Run()
+	removeFixtures()
+	os.Exit(code)
 }

@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -21,6 +20,13 @@ const (
 	StepImportNeeds                  // importing the communes' needs
 	StepImportTraining               // importing training progress
 	StepLoad                         // reading the applicants for display
+	StepDocuments                    // writing the documents' files
+	StepPreselection                 // recording the pre-selection
+	StepDecisions                    // recording the office's work in progress
+	StepEnroll                       // enrolling with headquarters
+	StepSelection                    // running the final selection
+	StepSync                         // exchanging with headquarters
+	StepReport                       // making a report
 )
 
 // Progress tells how far a long operation is. Total is 0 when the
@@ -35,17 +41,31 @@ type Progress struct {
 func (s Step) label() string {
 	switch s {
 	case StepGenerate:
-		return lang.L("Génération de la province de démonstration")
+		return tr("Génération de la province de démonstration")
 	case StepImportApplicants:
-		return lang.L("Import des candidats")
+		return tr("Import des candidats")
 	case StepImportNeeds:
-		return lang.L("Import des besoins des communes")
+		return tr("Import des besoins des communes")
 	case StepImportTraining:
-		return lang.L("Import de la formation à distance")
+		return tr("Import de la formation à distance")
 	case StepLoad:
-		return lang.L("Lecture des candidats")
+		return tr("Lecture des candidats")
+	case StepDocuments:
+		return tr("Écriture des pièces justificatives")
+	case StepPreselection:
+		return tr("Enregistrement de la pré-sélection")
+	case StepDecisions:
+		return tr("Enregistrement des décisions de démonstration")
+	case StepEnroll:
+		return tr("Inscription auprès du siège")
+	case StepSelection:
+		return tr("Calcul de la sélection finale")
+	case StepSync:
+		return tr("Échange avec le siège")
+	case StepReport:
+		return tr("Préparation du rapport")
 	}
-	return lang.L("Ouverture des données")
+	return tr("Ouverture des données")
 }
 
 // progressScreen shows a long operation's stage and progress, with a
@@ -70,7 +90,7 @@ func (s *progressScreen) build() fyne.CanvasObject {
 	s.bar = widget.NewProgressBar()
 	s.bar.Hide()
 	s.busy = widget.NewProgressBarInfinite()
-	cancel := widget.NewButtonWithIcon(lang.L("Annuler"), theme.CancelIcon(), s.onCancel)
+	cancel := widget.NewButtonWithIcon(tr("Annuler"), theme.CancelIcon(), s.onCancel)
 	box := container.NewVBox(title, s.step, container.NewStack(s.bar, s.busy),
 		container.NewCenter(cancel))
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(520, box.MinSize().Height), box))

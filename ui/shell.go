@@ -5,9 +5,11 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
+
+	"intiqa/selection"
 )
 
 // Log attribute keys of the desktop app.
@@ -16,34 +18,18 @@ const (
 	keyProvince = "province"
 	keyRows     = "rows"
 	keyErr      = "err"
+	keyUser     = "user"
+	keyRole     = "role"
+	keyLang     = "lang"
 )
 
-// ErrNoStore is returned by Backend.Open when this computer holds no
-// store yet.
-var ErrNoStore = errors.New("no store on this computer")
-
-// Dataset is what the window shows once loaded: one province's
-// applicants, and whether they are demonstration data.
-type Dataset struct {
-	Applicants *ApplicantsModel
-	Demo       bool
-}
-
-// Backend is what the window asks of the rest of the program; the main
-// package wires it to the SQLite store. Both methods run on a background
-// goroutine, report their progress through the callback, and stop early
-// with ctx's error when ctx is cancelled.
-type Backend interface {
-	// Open loads the store of this computer, or returns ErrNoStore.
-	Open(ctx context.Context, progress func(Progress)) (*Dataset, error)
-	// OpenDemo loads the demonstration store, creating it first if
-	// needed.
-	OpenDemo(ctx context.Context, progress func(Progress)) (*Dataset, error)
-}
+// idleCheck is how often the window looks whether the session went idle.
+const idleCheck = 5 * time.Second
 
 // Shell is the frame of the main window: it runs the backend's long
-// operations off the UI goroutine and shows, in turn, their progress,
-// the welcome screen, an error, or the applicants screen.
+// operations off the UI goroutine, and leads the user from the first
+// run or the sign-in to the screens their role opens, locking the
+// window after inactivity.
 type Shell struct {
 	win     fyne.Window
 	backend Backend
@@ -53,12 +39,20 @@ type Shell struct {
 	parent context.Context
 	cancel context.CancelFunc
 
+	ds       *Dataset
+	sess     *session
+	frame    *frame
+	firstRun *firstRunScreen // while the first run shows
+	signIn   *signInScreen   // while the sign-in shows
+	locked   bool
+	stop     chan struct{} // closes the idle watcher
+
 	shown func(screen string) // called after each screen is shown; for tests
 }
 
 // NewShell returns the shell of win over a backend.
 func NewShell(win fyne.Window, b Backend, log *slog.Logger) *Shell {
-	return &Shell{win: win, backend: b, log: log, shown: func(string) {}}
+	return &Shell{win: win, backend: b, log: log, shown: func(string) {}, parent: context.Background()}
 }
 
 // Start opens this computer's store, or the demonstration when demo is
@@ -67,15 +61,27 @@ func NewShell(win fyne.Window, b Backend, log *slog.Logger) *Shell {
 func (s *Shell) Start(ctx context.Context, demo bool) {
 	s.parent = ctx
 	if demo {
-		s.onOpenDemo()
+		s.openDemo(nil)
 		return
 	}
-	s.run(lang.L("Ouverture des données"), s.backend.Open)
+	s.run(tr("Ouverture des données"), s.backend.Open)
 }
 
-// onOpenDemo opens the demonstration store, creating it if needed.
-func (s *Shell) onOpenDemo() {
-	s.run(lang.L("Préparation des données de démonstration"), s.backend.OpenDemo)
+// openDemo opens the demonstration store, creating it if needed with
+// admin as its administrator.
+func (s *Shell) openDemo(admin *selection.User) {
+	s.run(tr("Préparation des données de démonstration"),
+		func(ctx context.Context, p func(Progress)) (*Dataset, error) {
+			return s.backend.OpenDemo(ctx, admin, p)
+		})
+}
+
+// enroll enrolls the laptop with headquarters.
+func (s *Shell) enroll(e Enrollment, admin *selection.User) {
+	s.run(tr("Inscription auprès du siège"),
+		func(ctx context.Context, p func(Progress)) (*Dataset, error) {
+			return s.backend.Enroll(ctx, e, admin, p)
+		})
 }
 
 // onCancel stops the operation in progress.
@@ -98,35 +104,170 @@ func (s *Shell) run(title string, op func(context.Context, func(Progress)) (*Dat
 	progress := newProgressScreen(title, s.onCancel)
 	s.show("progress", progress.build())
 	report := newThrottle(progress.update)
-	go func() {
+	goAsync(func() {
 		defer cancel()
 		ds, err := op(ctx, report.report)
-		fyne.Do(func() { s.finish(ctx, ds, err, op) })
-	}()
+		fyne.Do(func() { s.finish(ctx, ds, err, title, op) })
+	})
 }
 
 // finish shows what an operation ended with. Call it on the UI goroutine.
-func (s *Shell) finish(ctx context.Context, ds *Dataset, err error,
+func (s *Shell) finish(ctx context.Context, ds *Dataset, err error, title string,
 	retry func(context.Context, func(Progress)) (*Dataset, error)) {
 	switch {
 	case errors.Is(err, ErrNoStore), err != nil && ctx.Err() != nil:
-		s.show("welcome", newWelcomeScreen(s.onOpenDemo).build())
+		s.showFirstRun(nil)
+	case errors.Is(err, ErrEnrollUnavailable):
+		s.showFirstRun(err)
 	case err != nil:
 		s.log.Error("open data", keyErr, err)
-		onRetry := func() { s.run(lang.L("Ouverture des données"), retry) }
+		onRetry := func() { s.run(title, retry) }
 		s.show("error", newErrorScreen(onRetry).build())
 	default:
-		s.showDataset(ds)
+		s.opened(ds)
 	}
 }
 
-// showDataset shows the applicants screen over a loaded dataset.
-func (s *Shell) showDataset(ds *Dataset) {
-	m := ds.Applicants
-	s.win.SetTitle(lang.L("Intiqa — {{.Name}}", map[string]string{"Name": m.Province.NameFR}))
-	screen := newApplicantsScreen(m, ds.Demo)
-	s.showFocused("applicants", screen.build(), screen.search,
-		keyProvince, m.Province.Code, keyRows, m.Total())
+// showFirstRun shows the first run: creating the administrator, then
+// enrolling or opening the demonstration; err, if any, is why the last
+// attempt failed.
+func (s *Shell) showFirstRun(err error) {
+	fr := newFirstRunScreen(s)
+	s.firstRun = fr
+	s.show("welcome", fr.build())
+	if err != nil {
+		fr.showProblem(userMessage(err))
+	}
+}
+
+// opened takes a freshly opened store: it asks for the administrator
+// when the store has no account, else for a sign-in.
+func (s *Shell) opened(ds *Dataset) {
+	s.ds = ds
+	s.sess = &session{ctx: s.parent, win: s.win, svc: ds.Office, ds: ds, log: s.log, shell: s}
+	async(func() (bool, error) { return ds.Office.NeedsAdmin(s.parent) }, func(need bool, err error) {
+		switch {
+		case err != nil:
+			s.log.Error("read accounts", keyErr, err)
+			s.show("error", newErrorScreen(func() { s.opened(ds) }).build())
+		case need:
+			s.showAdminSetup()
+		default:
+			s.showSignIn()
+		}
+	})
+}
+
+// showAdminSetup asks for the local administrator of a store that has
+// no account.
+func (s *Shell) showAdminSetup() {
+	fr := newFirstRunScreen(s)
+	fr.storeOpen = true
+	s.show("admin-setup", fr.build())
+}
+
+// showSignIn shows the sign-in screen.
+func (s *Shell) showSignIn() {
+	s.stopIdleWatch()
+	s.frame, s.locked = nil, false
+	si := newSignInScreen(s)
+	s.signIn = si
+	s.showFocused("signin", si.build(), si.login)
+}
+
+// signedIn opens the window's screens for the signed-in user.
+func (s *Shell) signedIn() {
+	u := s.ds.Office.User()
+	s.log.Info("signed in", keyUser, u.Name, keyRole, u.Role)
+	s.frame, s.locked = newFrame(s.sess), false
+	s.showFrame("")
+	s.startIdleWatch()
+}
+
+// showFrame shows the frame of screens, on a named screen or the
+// first the role opens.
+func (s *Shell) showFrame(screen string) {
+	s.win.SetTitle(tr("Intiqa — {{.Name}}", map[string]any{"Name": s.frame.province.NameFR}))
+	content := s.frame.build()
+	s.win.SetContent(content)
+	s.frame.open(screen)
+}
+
+// signOut closes the session and shows the sign-in screen.
+func (s *Shell) signOut() {
+	s.ds.Office.SignOut()
+	s.showSignIn()
+}
+
+// relabel rebuilds the window in the language just chosen, on the same
+// screen.
+func (s *Shell) relabel() {
+	s.log.Info("language", keyLang, Language())
+	if s.frame == nil || s.locked {
+		if s.ds != nil && s.ds.Office.User() == nil {
+			s.showSignIn()
+		}
+		return
+	}
+	current := s.frame.current
+	s.frame = newFrame(s.sess)
+	s.showFrame(current)
+}
+
+// lock covers the window until the user types their password again.
+// The service refuses every action meanwhile.
+func (s *Shell) lock() {
+	if s.locked || s.frame == nil {
+		return
+	}
+	s.ds.Office.Lock()
+	s.locked = true
+	ls := newLockScreen(s)
+	s.showFocused("locked", ls.build(), ls.password)
+}
+
+// unlocked puts the screens back as they were.
+func (s *Shell) unlocked() {
+	s.locked = false
+	s.win.SetContent(s.frame.root)
+	s.log.Info("screen shown", keyScreen, s.frame.current)
+	s.shown(s.frame.current)
+}
+
+// checkIdle locks the window when the service reports the session idle
+// for too long.
+func (s *Shell) checkIdle() {
+	if s.frame != nil && !s.locked && s.ds.Office.Locked() {
+		s.lock()
+	}
+}
+
+// startIdleWatch checks for inactivity every idleCheck.
+func (s *Shell) startIdleWatch() {
+	s.stopIdleWatch()
+	stop := make(chan struct{})
+	s.stop = stop
+	go func() {
+		t := time.NewTicker(idleCheck)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-s.parent.Done():
+				return
+			case <-t.C:
+				fyne.Do(s.checkIdle)
+			}
+		}
+	}()
+}
+
+func (s *Shell) stopIdleWatch() {
+	if s.stop != nil {
+		close(s.stop)
+		s.stop = nil
+	}
 }
 
 // show puts a screen in the window and logs it, with attrs: the smoke
@@ -143,6 +284,11 @@ func (s *Shell) showFocused(name string, content fyne.CanvasObject, focus fyne.F
 	if focus != nil {
 		s.win.Canvas().Focus(focus)
 	}
+	s.screenShown(name, attrs...)
+}
+
+// screenShown logs that a screen is on the window.
+func (s *Shell) screenShown(name string, attrs ...any) {
 	s.log.Info("screen shown", append([]any{keyScreen, name}, attrs...)...)
 	s.shown(name)
 }

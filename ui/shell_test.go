@@ -1,176 +1,228 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
+
+	"intiqa/localdb/demo"
+	"intiqa/selection"
 )
 
-// fakeBackend answers the shell with canned functions.
-type fakeBackend struct {
-	open     func(ctx context.Context, progress func(Progress)) (*Dataset, error)
-	openDemo func(ctx context.Context, progress func(Progress)) (*Dataset, error)
-}
-
-func (f *fakeBackend) Open(ctx context.Context, p func(Progress)) (*Dataset, error) {
-	return f.open(ctx, p)
-}
-
-func (f *fakeBackend) OpenDemo(ctx context.Context, p func(Progress)) (*Dataset, error) {
-	return f.openDemo(ctx, p)
-}
-
-// syncBuffer is a log destination safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// shellHarness runs a shell in a test window and records the screens it
-// shows.
-type shellHarness struct {
-	shell *Shell
-	win   fyne.Window
-	log   *syncBuffer
-	shown chan string
-}
-
-func mustShell(tb testing.TB, b Backend) *shellHarness {
-	tb.Helper()
-	test.NewTempApp(tb)
-	h := &shellHarness{win: test.NewWindow(nil), log: &syncBuffer{}, shown: make(chan string, 16)}
-	h.win.Resize(fyne.NewSize(1200, 720))
-	tb.Cleanup(h.win.Close)
-	h.shell = NewShell(h.win, b, slog.New(slog.NewTextHandler(h.log, nil)))
-	h.shell.shown = func(name string) { h.shown <- name }
-	return h
-}
-
-// waitFor waits until the shell shows the named screen.
-func (h *shellHarness) waitFor(tb testing.TB, want string) {
-	tb.Helper()
-	timeout := time.After(10 * time.Second)
-	for {
-		select {
-		case got := <-h.shown:
-			if got == want {
-				return
-			}
-		case <-timeout:
-			tb.Fatalf("screen %q never shown", want)
-		}
-	}
-}
-
-// button finds the button labelled text on the window.
-func (h *shellHarness) button(tb testing.TB, text string) *widget.Button {
-	tb.Helper()
-	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if b, ok := o.(*widget.Button); ok && b.Text == text {
-			return b
-		}
-	}
-	tb.Fatalf("no button %q on the window", text)
-	return nil
-}
-
-func (h *shellHarness) shows(text string) bool {
-	return strings.Contains(test.RenderToMarkup(h.win.Canvas()), text)
-}
-
-func demoDataset(tb testing.TB) (*Dataset, error) {
-	return &Dataset{Applicants: mustScreenModel(tb, 12), Demo: true}, nil
-}
-
-func TestShellNoStoreOffersDemo(t *testing.T) {
-	var progressed bool
-	h := mustShell(t, &fakeBackend{
+// TestFirstRun creates the administrator, then opens the demonstration
+// with that administrator, who then signs in.
+func TestFirstRun(t *testing.T) {
+	ds, db, _ := mustDataset(t, false)
+	var gotAdmin *selection.User
+	h := mustHarness(t, &fakeBackend{
 		open: func(context.Context, func(Progress)) (*Dataset, error) { return nil, ErrNoStore },
-		openDemo: func(_ context.Context, p func(Progress)) (*Dataset, error) {
-			p(Progress{Step: StepImportApplicants, Done: 5, Total: 10})
-			progressed = true
-			return demoDataset(t)
+		openDemo: func(ctx context.Context, admin *selection.User, p func(Progress)) (*Dataset, error) {
+			gotAdmin = admin
+			p(Progress{Step: StepGenerate, Done: 5, Total: 10})
+			return ds, db.PutUser(ctx, "system", admin) // as the demonstration's builder does
 		},
 	})
 	h.shell.Start(context.Background(), false)
-	h.waitFor(t, "welcome")
+	h.mustShow(t, "welcome")
 
+	// The administrator's step refuses a short password, then goes on.
+	fr := h.shell.firstRun
+	fr.login.SetText("admin")
+	fr.password.SetText("court")
+	fr.confirm.SetText("court")
+	test.Tap(h.button(t, "Créer l'administrateur"))
+	if !fr.problem.Visible() || !strings.Contains(fr.problem.Text, "10 caractères") {
+		t.Fatalf("short password accepted; problem %q", fr.problem.Text)
+	}
+	fr.password.SetText("un mot de passe long")
+	fr.confirm.SetText("un mot de passe long")
+	test.Tap(h.button(t, "Créer l'administrateur"))
+	h.mustShow(t, "enroll")
+
+	// Enrolling is not available in this build; the demonstration is.
+	test.Tap(h.button(t, "Inscrire ce poste"))
+	if !fr.problem.Visible() {
+		t.Error("enrolling with no address said nothing")
+	}
 	test.Tap(h.button(t, "Ouvrir la démonstration"))
-	h.waitFor(t, "applicants")
-	if !progressed || !h.shows("Données de démonstration") ||
-		!h.shows("Province de Chtouka-Aït Baha") {
-		t.Errorf("demonstration not shown after the welcome screen offered it")
+	h.mustShow(t, "signin")
+	if gotAdmin == nil || gotAdmin.Name != "admin" || gotAdmin.Role != selection.UserAdmin ||
+		!strings.HasPrefix(gotAdmin.PasswordHash, "$argon2id$") {
+		t.Fatalf("demonstration opened with administrator %+v", gotAdmin)
 	}
-	if h.win.Title() != "Intiqa — Chtouka-Aït Baha" {
-		t.Errorf("window title = %q", h.win.Title())
-	}
-	if !strings.Contains(h.log.String(), `msg="screen shown" screen=applicants province=09.163 rows=12`) {
-		t.Errorf("log lacks the ready line:\n%s", h.log)
+	si := newSignInScreen(h.shell)
+	h.win.SetContent(si.build())
+	si.login.SetText("admin")
+	si.password.SetText("un mot de passe long")
+	test.Tap(h.button(t, "Se connecter"))
+	h.mustShow(t, "dashboard")
+	if h.shell.frame.nav["users"] == nil || h.shell.frame.nav["review"] != nil {
+		t.Errorf("administrator's navigation: %v", navNames(h.shell.frame))
 	}
 }
 
-func TestShellErrorThenRetry(t *testing.T) {
+func navNames(f *frame) []string {
+	var out []string
+	for _, d := range screens {
+		if f.nav[d.name] != nil {
+			out = append(out, d.name)
+		}
+	}
+	return out
+}
+
+func TestErrorThenRetry(t *testing.T) {
+	ds, _, _ := mustDataset(t, false)
 	calls := 0
-	h := mustShell(t, &fakeBackend{
-		open: func(context.Context, func(Progress)) (*Dataset, error) {
-			calls++
-			if calls == 1 {
-				return nil, errors.New("open store: disk I/O error at /secret/path")
-			}
-			return demoDataset(t)
-		},
-	})
+	h := mustHarness(t, &fakeBackend{open: func(context.Context, func(Progress)) (*Dataset, error) {
+		calls++
+		if calls == 1 {
+			return nil, errors.New("open store: disk I/O error at /secret/path")
+		}
+		return ds, nil
+	}})
 	h.shell.Start(context.Background(), false)
-	h.waitFor(t, "error")
+	h.mustShow(t, "error")
 	if h.shows("disk I/O") {
 		t.Error("the error screen shows the technical cause")
 	}
 	if !strings.Contains(h.log.String(), "disk I/O error") {
 		t.Errorf("the log lacks the cause:\n%s", h.log)
 	}
-
 	test.Tap(h.button(t, "Réessayer"))
-	h.waitFor(t, "applicants")
-	if calls != 2 {
-		t.Errorf("backend opened %d times; want 2", calls)
-	}
+	h.mustShow(t, "signin")
 }
 
-func TestShellCancel(t *testing.T) {
-	started := make(chan struct{})
-	h := mustShell(t, &fakeBackend{
-		openDemo: func(ctx context.Context, p func(Progress)) (*Dataset, error) {
+func TestCancelOpening(t *testing.T) {
+	var h *harness
+	h = mustHarness(t, &fakeBackend{
+		openDemo: func(ctx context.Context, _ *selection.User, p func(Progress)) (*Dataset, error) {
 			p(Progress{Step: StepGenerate})
-			close(started)
+			h.shell.onCancel() // as the progress screen's button does
 			<-ctx.Done()
 			return nil, ctx.Err()
 		},
 	})
 	h.shell.Start(context.Background(), true)
-	<-started
-	test.Tap(h.button(t, "Annuler"))
-	h.waitFor(t, "welcome")
+	h.mustShow(t, "welcome")
+}
+
+// TestSignInRefusals checks the sign-in's refusals and that each role
+// gets only its screens, the core refusing the others.
+func TestSignInRefusals(t *testing.T) {
+	ds, _, _ := mustDataset(t, true)
+	h := mustHarness(t, &fakeBackend{open: func(context.Context, func(Progress)) (*Dataset, error) {
+		return ds, nil
+	}})
+	h.shell.Start(context.Background(), false)
+	h.mustShow(t, "signin")
+	if !h.shows("Comptes de démonstration") || !h.shows(demo.Password) {
+		t.Error("the demonstration's sign-in does not name its accounts")
+	}
+	if err := h.shell.Command("signin superviseur pas-le-bon"); err != nil {
+		t.Fatal(err)
+	}
+	h.mustShow(t, "signin")
+	if !h.shows("Identifiant ou mot de passe incorrect.") {
+		t.Errorf("wrong password not told:\n%s", h.markup())
+	}
+
+	tests := []struct {
+		user string
+		nav  string
+	}{
+		{"superviseur", "dashboard applicants review interviews selection reports sync"},
+		{"jury1", "interviews"},
+		{"coordinateur", "dashboard applicants interviews selection reports"},
+		{"administrateur", "dashboard sync users"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.user, func(t *testing.T) {
+			if err := h.shell.Command("signin " + tt.user + " " + demo.Password); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(navNames(h.shell.frame), " "); got != tt.nav {
+				t.Errorf("navigation %q; want %q", got, tt.nav)
+			}
+			// Asking for the review queue opens the first allowed screen
+			// instead, and the core refuses the queue itself.
+			h.shell.frame.open("review")
+			if !strings.Contains(tt.nav, "review") {
+				if h.shell.frame.current == "review" {
+					t.Error("the review screen opened for a role without it")
+				}
+				if _, err := ds.Office.ReviewQueue(context.Background()); err == nil {
+					t.Error("the core gave the review queue")
+				}
+			}
+			h.shell.signOut()
+			h.mustShow(t, "signin")
+		})
+	}
+}
+
+// TestIdleLock locks the window after inactivity and unlocks it with the
+// password, back on the same screen.
+func TestIdleLock(t *testing.T) {
+	h, ds, _, c := mustSignedIn(t, "superviseur", false)
+	h.shell.frame.open("applicants")
+	c.Add(9 * time.Minute)
+	h.shell.checkIdle()
+	h.mustShow(t, "applicants")
+	c.Add(2 * time.Minute)
+	h.shell.checkIdle()
+	h.mustShow(t, "locked")
+	if _, err := ds.Office.Figures(context.Background()); err == nil {
+		t.Error("the core answers while the window is locked")
+	}
+	ls := newLockScreen(h.shell)
+	h.win.SetContent(ls.build())
+	ls.password.SetText("faux mot de passe")
+	ls.onUnlock()
+	if !ls.problem.Visible() {
+		t.Error("a wrong password unlocked the window")
+	}
+	ls.password.SetText(demo.Password)
+	ls.onUnlock()
+	h.mustShow(t, "applicants")
+	if ds.Office.Locked() {
+		t.Error("still locked after the password")
+	}
+}
+
+// TestSwitchLanguage switches the window to Arabic and English, on the
+// same screen.
+func TestSwitchLanguage(t *testing.T) {
+	h, _, _, _ := mustSignedIn(t, "superviseur", false)
+	h.shell.frame.open("review")
+	if err := h.shell.Command("lang ar"); err != nil {
+		t.Fatal(err)
+	}
+	h.mustShow(t, "review")
+	for _, want := range []string{"فحص الوثائق", "لوحة القيادة", "تصريح المترشح", "قبول (A)"} {
+		if !h.shows(display(want)) {
+			t.Errorf("Arabic window lacks %q", want)
+		}
+	}
+	if h.shows("Tableau de bord") {
+		t.Error("Arabic window still shows French navigation")
+	}
+	if err := h.shell.Command("lang en"); err != nil {
+		t.Fatal(err)
+	}
+	if !h.shows("Document review") || !h.shows("Accept (A)") {
+		t.Error("English window lacks its strings")
+	}
+	if err := h.shell.Command("lang fr"); err != nil {
+		t.Fatal(err)
+	}
+	if !h.shows("Vérification des pièces") {
+		t.Error("back to French failed")
+	}
 }
 
 func TestThrottle(t *testing.T) {

@@ -1,0 +1,249 @@
+package localdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"intiqa/selection"
+	"intiqa/selection/office"
+)
+
+// DB is the store of the laptop's service layer.
+var _ office.Store = (*DB)(nil)
+
+// Users lists the local accounts, by name.
+func (db *DB) Users(ctx context.Context) ([]selection.User, error) {
+	var out []selection.User
+	err := db.each(ctx, `SELECT name, display_name, role, password_hash, created_at, disabled
+		FROM users ORDER BY name`, nil, func(s scanner) error {
+		var u selection.User
+		var at string
+		err := s.Scan(&u.Name, &u.DisplayName, &u.Role, &u.PasswordHash, &at, &u.Disabled)
+		if err != nil {
+			return err
+		}
+		u.CreatedAt, err = parseInstant(at)
+		out = append(out, u)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read users: %w", err)
+	}
+	return out, nil
+}
+
+// RecordSignIn appends a user's sign-in to the audit log.
+func (db *DB) RecordSignIn(ctx context.Context, user string) error {
+	return db.update(ctx, user, func(tx *Tx) error {
+		return tx.audit("user.sign_in", "user", user, nil, nil)
+	})
+}
+
+// DocumentStates lists every document of the store with its latest
+// review, by applicant then document ID.
+func (db *DB) DocumentStates(ctx context.Context) ([]office.DocState, error) {
+	var out []office.DocState
+	err := db.each(ctx, `SELECT d.id, d.applicant_id, d.kind, d.sha256, d.media_type, d.size,
+		d.uploaded_at, r.verdict, r.reason, r.version, r.reviewer
+		FROM documents d LEFT JOIN reviews r ON r.document_id = d.id
+			AND r.version = (SELECT max(version) FROM reviews WHERE document_id = d.id)
+		ORDER BY d.applicant_id, d.id`, nil, func(s scanner) error {
+		var st office.DocState
+		d := &st.Document
+		var at string
+		var verdict, reason, reviewer sql.NullString
+		var version sql.NullInt64
+		err := s.Scan(&d.ID, &d.ApplicantID, &d.Kind, &d.SHA256, &d.MediaType, &d.Size, &at,
+			&verdict, &reason, &version, &reviewer)
+		if err != nil {
+			return err
+		}
+		if d.UploadedAt, err = parseInstant(at); err != nil {
+			return err
+		}
+		st.Verdict = selection.VerdictPending
+		if verdict.Valid {
+			st.Verdict = selection.Verdict(verdict.String)
+			st.Reason = selection.RejectReason(reason.String)
+			st.Version, st.Reviewer = int(version.Int64), reviewer.String
+		}
+		out = append(out, st)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read document states: %w", err)
+	}
+	return out, nil
+}
+
+// SessionSheets lists the score sheets of a session, by applicant and
+// member.
+func (db *DB) SessionSheets(ctx context.Context, sessionID string) ([]selection.ScoreSheet, error) {
+	return db.sheets(ctx, ` WHERE session_id = ?`, sessionID)
+}
+
+// AllSheets lists every score sheet.
+func (db *DB) AllSheets(ctx context.Context) ([]selection.ScoreSheet, error) {
+	return db.sheets(ctx, ``)
+}
+
+func (db *DB) sheets(ctx context.Context, where string, args ...any) ([]selection.ScoreSheet, error) {
+	var out []selection.ScoreSheet
+	err := db.each(ctx, scoreSheetQuery+where+` ORDER BY session_id, applicant_id, member`, args,
+		func(s scanner) error {
+			x, err := scanScoreSheet(s)
+			if err == nil {
+				out = append(out, *x)
+			}
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read score sheets: %w", err)
+	}
+	return out, nil
+}
+
+// AllConvocations lists every convocation, by session and slot.
+func (db *DB) AllConvocations(ctx context.Context) ([]selection.Convocation, error) {
+	var out []selection.Convocation
+	err := db.each(ctx, `SELECT session_id, applicant_id, slot, role FROM convocations
+		ORDER BY session_id, slot, applicant_id`, nil, func(s scanner) error {
+		var c selection.Convocation
+		var slot string
+		if err := s.Scan(&c.SessionID, &c.ApplicantID, &slot, &c.Role); err != nil {
+			return err
+		}
+		var err error
+		c.Slot, err = parseInstant(slot)
+		out = append(out, c)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read convocations: %w", err)
+	}
+	return out, nil
+}
+
+// AllAttendance lists every attendance record.
+func (db *DB) AllAttendance(ctx context.Context) ([]selection.Attendance, error) {
+	var out []selection.Attendance
+	err := db.each(ctx, `SELECT session_id, applicant_id, present, recorded_by, recorded_at
+		FROM attendance ORDER BY session_id, applicant_id`, nil, func(s scanner) error {
+		var a selection.Attendance
+		var at string
+		err := s.Scan(&a.SessionID, &a.ApplicantID, &a.Present, &a.RecordedBy, &at)
+		if err != nil {
+			return err
+		}
+		a.RecordedAt, err = parseInstant(at)
+		out = append(out, a)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read attendance: %w", err)
+	}
+	return out, nil
+}
+
+// LatestRun returns the latest run of a kind recorded in the store, by
+// commit time (start time for a run recorded uncommitted, as
+// headquarters records its pre-selections), or ErrNotFound.
+func (db *DB) LatestRun(ctx context.Context, kind selection.RunKind) (*selection.Run, error) {
+	var id string
+	err := db.reader.QueryRowContext(ctx, `SELECT id FROM runs WHERE kind = ?
+		ORDER BY coalesce(nullif(committed_at, ''), started_at) DESC, id DESC LIMIT 1`,
+		string(kind)).Scan(&id)
+	if err != nil {
+		return nil, fmt.Errorf("latest %s run: %w", kind, notFound(err))
+	}
+	return db.Run(ctx, id)
+}
+
+// ApplyWithdrawal records a withdrawal and the outcomes of its run that
+// it changed (the withdrawn, the promoted, the waiting list's new
+// ranks), all in one transaction.
+func (db *DB) ApplyWithdrawal(ctx context.Context, actor string, w *selection.Withdrawal,
+	changed []selection.Outcome) error {
+	return db.update(ctx, actor, func(tx *Tx) error {
+		_, err := tx.exec(`INSERT INTO withdrawals (id, run_id, applicant_id, reason, replaced_by,
+			recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, w.ID, w.RunID, w.ApplicantID,
+			w.Reason, w.ReplacedBy, w.RecordedBy, formatInstant(w.RecordedAt))
+		if err != nil {
+			return fmt.Errorf("write withdrawal %s: %w", w.ID, err)
+		}
+		for _, o := range changed {
+			res, err := tx.exec(`UPDATE outcomes SET status = ?, commune_code = ?, role = ?,
+				rank = ?, reason = ? WHERE run_id = ? AND applicant_id = ?`, string(o.Status),
+				o.CommuneCode, string(o.Role), o.Rank, o.Reason, w.RunID, o.ApplicantID)
+			if err != nil {
+				return fmt.Errorf("update outcome of %s: %w", o.ApplicantID, err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return fmt.Errorf("update outcome of %s: %w", o.ApplicantID, ErrNotFound)
+			}
+		}
+		return tx.audit("withdrawal.apply", "withdrawal", w.ID, nil,
+			struct {
+				Withdrawal *selection.Withdrawal
+				Changed    []selection.Outcome
+			}{w, changed})
+	})
+}
+
+// PutDocuments records many documents' metadata in one transaction, as
+// a batch of headquarters' uploads arrives: each new or changed document
+// gets its audit entry, and any fault leaves the store as it was.
+func (db *DB) PutDocuments(ctx context.Context, actor string, docs []selection.Document) error {
+	return db.update(ctx, actor, func(tx *Tx) error {
+		for i := range docs {
+			d := &docs[i]
+			if d.ID == "" || d.ApplicantID == "" || len(d.SHA256) != 64 {
+				return fmt.Errorf("document %q: ID, applicant and SHA-256 are required", d.ID)
+			}
+			_, err := tx.exec(`INSERT INTO documents (id, applicant_id, kind, sha256, media_type,
+				size, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+				d.ID, d.ApplicantID, string(d.Kind), d.SHA256, d.MediaType, d.Size,
+				formatInstant(d.UploadedAt))
+			if err != nil {
+				return fmt.Errorf("write document %s: %w", d.ID, err)
+			}
+		}
+		return tx.audit("document.put_batch", "document", fmt.Sprintf("%d", len(docs)), nil,
+			struct{ Count int }{len(docs)})
+	})
+}
+
+// AddReviews records many verdicts in one transaction, each checked as
+// AddReview checks it and audited on its own.
+func (db *DB) AddReviews(ctx context.Context, actor string, reviews []selection.Review) error {
+	return db.update(ctx, actor, func(tx *Tx) error {
+		for i := range reviews {
+			r := &reviews[i]
+			if r.Verdict == selection.VerdictRejected && r.Reason == "" {
+				return fmt.Errorf("review %s: a rejection needs a reason", r.ID)
+			}
+			var latest int
+			err := tx.tx.QueryRowContext(tx.ctx, `SELECT coalesce(max(version), 0) FROM reviews
+				WHERE document_id = ?`, r.DocumentID).Scan(&latest)
+			if err != nil {
+				return fmt.Errorf("read reviews: %w", err)
+			}
+			if r.Version != latest+1 {
+				return fmt.Errorf("review of document %s at version %d, latest %d: %w",
+					r.DocumentID, r.Version, latest, ErrStaleVersion)
+			}
+			_, err = tx.exec(`INSERT INTO reviews (id, document_id, verdict, reason, comment,
+				reviewer, reviewed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.ID,
+				r.DocumentID, string(r.Verdict), string(r.Reason), r.Comment, r.Reviewer,
+				formatInstant(r.ReviewedAt), r.Version)
+			if err != nil {
+				return fmt.Errorf("write review %s: %w", r.ID, err)
+			}
+			if err := tx.audit("review.add", "review", r.ID, nil, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

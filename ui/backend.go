@@ -1,0 +1,124 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"intiqa/selection"
+	"intiqa/selection/office"
+)
+
+// ErrNoStore is returned by Backend.Open when this computer holds no
+// store yet.
+var ErrNoStore = errors.New("no store on this computer")
+
+// ErrEnrollUnavailable is returned by Backend.Enroll while this build
+// cannot reach headquarters (the sync client is not wired in).
+var ErrEnrollUnavailable = errors.New("enrollment with headquarters not available")
+
+// Dataset is what the window works on once a store is open: the service
+// layer over it, whether it is the demonstration, and the optional
+// parts that plug in.
+type Dataset struct {
+	Office *office.Service
+	Demo   bool
+	// Sync talks with headquarters; nil when this laptop does not sync
+	// (the demonstration, or a build without the sync client).
+	Sync Syncer
+	// Reports makes the PDF and XLSX reports; nil when none is built in.
+	Reports Reporter
+	// DemoPassword is the demonstration accounts' password, shown on the
+	// sign-in screen of the demonstration.
+	DemoPassword string
+}
+
+// Enrollment is what the administrator types to enroll the laptop.
+type Enrollment struct {
+	URL   string // headquarters' address, https://...
+	Token string // the one-time token headquarters issued
+}
+
+// Backend is what the window asks of the rest of the program; the main
+// package wires it to the SQLite store, the sync client and the reports.
+// Every method runs on a background goroutine, reports its progress
+// through the callback, and stops early with ctx's error when ctx is
+// cancelled.
+type Backend interface {
+	// Open loads the store of this computer, or returns ErrNoStore.
+	Open(ctx context.Context, progress func(Progress)) (*Dataset, error)
+	// OpenDemo loads the demonstration store, creating it first if
+	// needed with admin as its administrator (admin may be nil when the
+	// store exists).
+	OpenDemo(ctx context.Context, admin *selection.User, progress func(Progress)) (*Dataset, error)
+	// Enroll enrolls the laptop with headquarters and creates its store,
+	// with admin as its administrator.
+	Enroll(ctx context.Context, e Enrollment, admin *selection.User,
+		progress func(Progress)) (*Dataset, error)
+}
+
+// SyncState is what the status bar shows of the exchanges with
+// headquarters.
+type SyncState struct {
+	Pending   int       // decisions waiting to be sent
+	LastSync  time.Time // zero when never synced
+	Running   bool
+	Conflicts int // conflicts waiting for a supervisor
+	// Files being downloaded: done and total, 0 of 0 when none.
+	FilesDone, FilesTotal int
+	LastError             string // the last attempt's failure, in the user's words; "" if none
+}
+
+// Conflict is a decision headquarters refused because another laptop of
+// the province decided the same thing differently.
+type Conflict struct {
+	ID          string
+	ApplicantID string
+	What        string // what was decided, e.g. the document's kind
+	Local       string // this laptop's decision, in words
+	Remote      string // the other decision, in words
+	RemoteBy    string
+	RemoteAt    time.Time
+}
+
+// Syncer is the sync client as the window uses it; package sync
+// provides it. Its methods are safe to call from any goroutine.
+type Syncer interface {
+	// State returns the current state, cheaply.
+	State() SyncState
+	// SyncNow pushes pending decisions and pulls changes, reporting
+	// progress, until done or ctx is cancelled.
+	SyncNow(ctx context.Context, progress func(Progress)) error
+	// Conflicts lists the conflicts waiting for a supervisor.
+	Conflicts(ctx context.Context) ([]Conflict, error)
+	// Resolve settles a conflict, keeping this laptop's decision or the
+	// other one.
+	Resolve(ctx context.Context, id string, keepLocal bool) error
+}
+
+// Report is one report the Reports menu offers.
+type Report struct {
+	ID string // stable identifier, e.g. "convocations"
+	// Titles names the report by language code (fr, ar, en); French
+	// stands in for a missing language.
+	Titles  map[string]string
+	Formats []string // "pdf", "xlsx"
+}
+
+// title names a report in the window's language.
+func (r Report) title() string {
+	if t, ok := r.Titles[Language()]; ok && t != "" {
+		return display(t)
+	}
+	return display(r.Titles[LangFrench])
+}
+
+// Reporter makes reports; package reports provides it.
+type Reporter interface {
+	// Reports lists the reports on offer.
+	Reports() []Report
+	// Generate writes one report in a format to w, reporting progress,
+	// until done or ctx is cancelled.
+	Generate(ctx context.Context, id, format string, w io.Writer, progress func(Progress)) error
+}

@@ -1,0 +1,182 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"intiqa/selection/office"
+)
+
+// statusBar always shows the exchanges with headquarters: pending
+// changes, the last sync, conflicts and downloads, with a button to
+// sync now.
+type statusBar struct {
+	sess    *session
+	state   *widget.Label
+	files   *widget.ProgressBar
+	syncNow *widget.Button
+}
+
+func newStatusBar(s *session) *statusBar { return &statusBar{sess: s} }
+
+func (b *statusBar) build() fyne.CanvasObject {
+	b.state = widget.NewLabel("")
+	b.state.Truncation = fyne.TextTruncateEllipsis
+	b.files = widget.NewProgressBar()
+	b.files.Hide()
+	b.syncNow = widget.NewButtonWithIcon(tr("Synchroniser"), theme.ViewRefreshIcon(), b.onSyncNow)
+	if b.sess.ds.Sync == nil || !b.sess.svc.Can(office.ActSync) {
+		b.syncNow.Disable()
+	}
+	b.refresh()
+	right := container.NewHBox(container.NewGridWrap(fyne.NewSize(160, 20), b.files), b.syncNow)
+	if rtl() {
+		return container.NewPadded(container.NewBorder(nil, nil, right, nil, b.state))
+	}
+	return container.NewPadded(container.NewBorder(nil, nil, nil, right, b.state))
+}
+
+// refresh shows the sync client's current state.
+func (b *statusBar) refresh() {
+	if b.sess.ds.Sync == nil {
+		if b.sess.ds.Demo {
+			b.state.SetText(tr("Démonstration : ce poste ne se synchronise pas avec le siège. " +
+				"Toutes les décisions restent sur ce poste."))
+		} else {
+			b.state.SetText(tr("Synchronisation indisponible dans cette version : les décisions " +
+				"restent enregistrées sur ce poste."))
+		}
+		return
+	}
+	st := b.sess.ds.Sync.State()
+	b.state.SetText(display(syncSummary(st)))
+	if st.FilesTotal > 0 && st.FilesDone < st.FilesTotal {
+		b.files.Max = float64(st.FilesTotal)
+		b.files.SetValue(float64(st.FilesDone))
+		b.files.Show()
+	} else {
+		b.files.Hide()
+	}
+}
+
+// syncSummary puts a sync state in words.
+func syncSummary(st SyncState) string {
+	last := trRaw("jamais")
+	if !st.LastSync.IsZero() {
+		last = st.LastSync.Local().Format("02/01/2006 15:04")
+	}
+	text := trRaw("Modifications en attente : {{.Pending}} · Dernière synchronisation : {{.Last}}",
+		map[string]any{"Pending": formatCount(st.Pending), "Last": last})
+	if st.Conflicts > 0 {
+		text += " · " + trRaw("Conflits à résoudre : {{.N}}", map[string]any{"N": st.Conflicts})
+	}
+	if st.FilesTotal > 0 && st.FilesDone < st.FilesTotal {
+		text += " · " + trRaw("Pièces téléchargées : {{.Done}} / {{.Total}}",
+			map[string]any{"Done": formatCount(st.FilesDone), "Total": formatCount(st.FilesTotal)})
+	}
+	if st.Running {
+		text += " · " + trRaw("synchronisation en cours")
+	}
+	if st.LastError != "" {
+		text += " · " + st.LastError
+	}
+	return text
+}
+
+// onSyncNow runs a sync with its progress and cancel.
+func (b *statusBar) onSyncNow() {
+	if b.sess.ds.Sync == nil {
+		return
+	}
+	b.syncNow.Disable()
+	b.sess.runJob(tr("Synchronisation avec le siège"), func(ctx context.Context,
+		report func(Progress)) error {
+		return b.sess.ds.Sync.SyncNow(ctx, report)
+	}, func(err error) {
+		b.syncNow.Enable()
+		b.refresh()
+		if err != nil {
+			b.sess.showError("sync", err)
+		}
+	})
+}
+
+// syncScreen shows the sync state in full and the queue of conflicts a
+// supervisor resolves.
+type syncScreen struct {
+	sess      *session
+	state     *widget.Label
+	conflicts *fyne.Container
+}
+
+func newSyncScreen(s *session) *syncScreen { return &syncScreen{sess: s} }
+
+func (s *syncScreen) build() fyne.CanvasObject {
+	s.state = paragraph("")
+	s.conflicts = container.NewVBox()
+	if s.sess.ds.Sync == nil {
+		s.state.SetText(tr("Ce poste ne se synchronise pas : il travaille sur des données de " +
+			"démonstration, ou le client de synchronisation n'est pas inclus dans cette version. " +
+			"Les décisions restent enregistrées sur ce poste, dans le journal d'audit chaîné."))
+		return container.NewPadded(container.NewVBox(heading(tr("Synchronisation")), s.state))
+	}
+	s.state.SetText(display(syncSummary(s.sess.ds.Sync.State())))
+	s.loadConflicts()
+	return container.NewPadded(container.NewBorder(
+		container.NewVBox(heading(tr("Synchronisation")), s.state,
+			heading(tr("Conflits à résoudre"))), nil, nil, nil,
+		container.NewVScroll(s.conflicts)))
+}
+
+// loadConflicts lists the conflicts in the background.
+func (s *syncScreen) loadConflicts() {
+	ctx := s.sess.ctx
+	async(func() ([]Conflict, error) { return s.sess.ds.Sync.Conflicts(ctx) },
+		func(cs []Conflict, err error) {
+			if err != nil {
+				s.sess.showError("list conflicts", err)
+				return
+			}
+			s.conflicts.Objects = nil
+			if len(cs) == 0 {
+				s.conflicts.Add(paragraph(tr("Aucun conflit.")))
+			}
+			for _, c := range cs {
+				s.conflicts.Add(s.conflictRow(c))
+			}
+			s.conflicts.Refresh()
+		})
+}
+
+// conflictRow shows one conflict with its two decisions.
+func (s *syncScreen) conflictRow(c Conflict) fyne.CanvasObject {
+	text := fmt.Sprintf("%s · %s — %s : %s · %s (%s, %s) : %s", c.ApplicantID, c.What,
+		trRaw("ce poste"), c.Local, trRaw("autre poste"), c.RemoteBy,
+		c.RemoteAt.Local().Format(time.DateTime), c.Remote)
+	keep := widget.NewButton(tr("Garder la décision de ce poste"), func() { s.onResolve(c.ID, true) })
+	take := widget.NewButton(tr("Garder l'autre décision"), func() { s.onResolve(c.ID, false) })
+	if !s.sess.svc.Can(office.ActResolveConflicts) {
+		keep.Disable()
+		take.Disable()
+	}
+	return container.NewBorder(nil, nil, nil, container.NewHBox(keep, take), value(display(text)))
+}
+
+// onResolve settles a conflict and reloads the queue.
+func (s *syncScreen) onResolve(id string, keepLocal bool) {
+	ctx := s.sess.ctx
+	async(func() (struct{}, error) {
+		return struct{}{}, s.sess.ds.Sync.Resolve(ctx, id, keepLocal)
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			s.sess.showError("resolve conflict", err)
+		}
+		s.loadConflicts()
+	})
+}
