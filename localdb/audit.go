@@ -28,6 +28,13 @@ type Tx struct {
 
 	head    string // hash of the last audit entry; "" until read
 	headSeq int64
+
+	// replica marks a transaction that copies records decided elsewhere
+	// (a pull, or decisions pushed to headquarters): its writes are
+	// recorded by one audit entry for the whole batch, and none of them
+	// goes to the outbox.
+	replica bool
+	nodeID  string // the laptop's node ID, once read (see Tx.node)
 }
 
 // update runs fn in a write transaction (BEGIN IMMEDIATE) and commits it
@@ -60,6 +67,9 @@ func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
 // audit appends one entry to the chain. before and after are the entity's
 // states, marshalled to JSON; nil stands for "did not exist".
 func (tx *Tx) audit(action, entity, id string, before, after any) error {
+	if tx.replica {
+		return nil
+	}
 	if tx.head == "" {
 		if err := tx.readHead(); err != nil {
 			return err
@@ -86,7 +96,7 @@ func (tx *Tx) audit(action, entity, id string, before, after any) error {
 		return fmt.Errorf("append audit entry: %w", err)
 	}
 	tx.head, tx.headSeq = e.Hash, e.Seq
-	return nil
+	return tx.queueDecision(action, after)
 }
 
 func (tx *Tx) readHead() error {

@@ -77,23 +77,6 @@ func (db *DB) DocumentStates(ctx context.Context) ([]office.DocState, error) {
 	return out, nil
 }
 
-// Sessions lists the interview sessions, by start time.
-func (db *DB) Sessions(ctx context.Context) ([]selection.InterviewSession, error) {
-	var out []selection.InterviewSession
-	err := db.each(ctx, `SELECT id, province_code, starts_at, place, panel, version
-		FROM interview_sessions ORDER BY starts_at, id`, nil, func(s scanner) error {
-		x, err := scanSession(s)
-		if err == nil {
-			out = append(out, *x)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read sessions: %w", err)
-	}
-	return out, nil
-}
-
 // SessionSheets lists the score sheets of a session, by applicant and
 // member.
 func (db *DB) SessionSheets(ctx context.Context, sessionID string) ([]selection.ScoreSheet, error) {
@@ -175,17 +158,6 @@ func (db *DB) LatestRun(ctx context.Context, kind selection.RunKind) (*selection
 		return nil, fmt.Errorf("latest %s run: %w", kind, notFound(err))
 	}
 	return db.Run(ctx, id)
-}
-
-// LatestRubric returns the rubric of the highest version, or ErrNotFound.
-func (db *DB) LatestRubric(ctx context.Context) (*selection.Rubric, error) {
-	var version string
-	err := db.reader.QueryRowContext(ctx,
-		`SELECT version FROM rubrics ORDER BY version DESC LIMIT 1`).Scan(&version)
-	if err != nil {
-		return nil, fmt.Errorf("latest rubric: %w", notFound(err))
-	}
-	return db.Rubric(ctx, version)
 }
 
 // ApplyWithdrawal records a withdrawal and the outcomes of its run that

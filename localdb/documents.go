@@ -15,25 +15,28 @@ func (db *DB) PutDocument(ctx context.Context, actor string, d *selection.Docume
 	if d.ID == "" || d.ApplicantID == "" || len(d.SHA256) != 64 {
 		return fmt.Errorf("document %q: ID, applicant and SHA-256 are required", d.ID)
 	}
-	return db.update(ctx, actor, func(tx *Tx) error {
-		before, err := tx.document(d.ID)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		if before != nil && *before == *d {
-			return nil
-		}
-		_, err = tx.exec(`INSERT INTO documents (id, applicant_id, kind, sha256, media_type, size,
-			uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
-			applicant_id = excluded.applicant_id, kind = excluded.kind, sha256 = excluded.sha256,
-			media_type = excluded.media_type, size = excluded.size,
-			uploaded_at = excluded.uploaded_at`, d.ID, d.ApplicantID, string(d.Kind), d.SHA256,
-			d.MediaType, d.Size, formatInstant(d.UploadedAt))
-		if err != nil {
-			return fmt.Errorf("write document %s: %w", d.ID, err)
-		}
-		return tx.audit("document.put", "document", d.ID, nilIfNone(before), d)
-	})
+	return db.update(ctx, actor, func(tx *Tx) error { return tx.putDocument(d) })
+}
+
+// putDocument writes a document's metadata, unless unchanged.
+func (tx *Tx) putDocument(d *selection.Document) error {
+	before, err := tx.document(d.ID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if before != nil && *before == *d {
+		return nil
+	}
+	_, err = tx.exec(`INSERT INTO documents (id, applicant_id, kind, sha256, media_type, size,
+		uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
+		applicant_id = excluded.applicant_id, kind = excluded.kind, sha256 = excluded.sha256,
+		media_type = excluded.media_type, size = excluded.size,
+		uploaded_at = excluded.uploaded_at`, d.ID, d.ApplicantID, string(d.Kind), d.SHA256,
+		d.MediaType, d.Size, formatInstant(d.UploadedAt))
+	if err != nil {
+		return fmt.Errorf("write document %s: %w", d.ID, err)
+	}
+	return tx.audit("document.put", "document", d.ID, nilIfNone(before), d)
 }
 
 // nilIfNone turns a missing previous state into the audit log's nil.
@@ -96,29 +99,32 @@ func (db *DB) DocumentsOf(ctx context.Context, applicantID string) ([]selection.
 // than the document's latest review (1 for the first), so that two
 // laptops deciding the same document are caught rather than overwritten.
 func (db *DB) AddReview(ctx context.Context, actor string, r *selection.Review) error {
+	return db.update(ctx, actor, func(tx *Tx) error { return tx.addReview(r) })
+}
+
+// addReview writes a review after checking it and its version.
+func (tx *Tx) addReview(r *selection.Review) error {
 	if r.Verdict == selection.VerdictRejected && r.Reason == "" {
 		return fmt.Errorf("review %s: a rejection needs a reason", r.ID)
 	}
-	return db.update(ctx, actor, func(tx *Tx) error {
-		var latest int
-		err := tx.tx.QueryRowContext(tx.ctx, `SELECT coalesce(max(version), 0) FROM reviews
-			WHERE document_id = ?`, r.DocumentID).Scan(&latest)
-		if err != nil {
-			return fmt.Errorf("read reviews: %w", err)
-		}
-		if r.Version != latest+1 {
-			return fmt.Errorf("review of document %s at version %d, latest %d: %w",
-				r.DocumentID, r.Version, latest, ErrStaleVersion)
-		}
-		_, err = tx.exec(`INSERT INTO reviews (id, document_id, verdict, reason, comment,
-			reviewer, reviewed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.DocumentID,
-			string(r.Verdict), string(r.Reason), r.Comment, r.Reviewer,
-			formatInstant(r.ReviewedAt), r.Version)
-		if err != nil {
-			return fmt.Errorf("write review %s: %w", r.ID, err)
-		}
-		return tx.audit("review.add", "review", r.ID, nil, r)
-	})
+	var latest int
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT coalesce(max(version), 0) FROM reviews
+		WHERE document_id = ?`, r.DocumentID).Scan(&latest)
+	if err != nil {
+		return fmt.Errorf("read reviews: %w", err)
+	}
+	if r.Version != latest+1 {
+		return fmt.Errorf("review of document %s at version %d, latest %d: %w",
+			r.DocumentID, r.Version, latest, ErrStaleVersion)
+	}
+	_, err = tx.exec(`INSERT INTO reviews (id, document_id, verdict, reason, comment,
+		reviewer, reviewed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.DocumentID,
+		string(r.Verdict), string(r.Reason), r.Comment, r.Reviewer,
+		formatInstant(r.ReviewedAt), r.Version)
+	if err != nil {
+		return fmt.Errorf("write review %s: %w", r.ID, err)
+	}
+	return tx.audit("review.add", "review", r.ID, nil, r)
 }
 
 // Reviews returns a document's reviews, oldest first.

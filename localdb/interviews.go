@@ -16,13 +16,16 @@ func (db *DB) PutRubric(ctx context.Context, actor string, r *selection.Rubric) 
 	if err != nil {
 		return fmt.Errorf("encode rubric: %w", err)
 	}
-	return db.update(ctx, actor, func(tx *Tx) error {
-		if _, err := tx.exec(`INSERT INTO rubrics (version, body) VALUES (?, ?)`,
-			r.Version, string(body)); err != nil {
-			return fmt.Errorf("write rubric %s: %w", r.Version, err)
-		}
-		return tx.audit("rubric.put", "rubric", r.Version, nil, r)
-	})
+	return db.update(ctx, actor, func(tx *Tx) error { return tx.putRubric(r, string(body)) })
+}
+
+// putRubric writes a new rubric version, its canonical JSON in body.
+func (tx *Tx) putRubric(r *selection.Rubric, body string) error {
+	if _, err := tx.exec(`INSERT INTO rubrics (version, body) VALUES (?, ?)`,
+		r.Version, body); err != nil {
+		return fmt.Errorf("write rubric %s: %w", r.Version, err)
+	}
+	return tx.audit("rubric.put", "rubric", r.Version, nil, r)
 }
 
 // Rubric returns one rubric version.
@@ -43,28 +46,31 @@ func (db *DB) Rubric(ctx context.Context, version string) (*selection.Rubric, er
 // PutSession creates or updates an interview session of the store's
 // province.
 func (db *DB) PutSession(ctx context.Context, actor string, s *selection.InterviewSession) error {
-	if !db.inScope(s.ProvinceCode) {
+	return db.update(ctx, actor, func(tx *Tx) error { return tx.putSession(s) })
+}
+
+// putSession creates or updates a session of the store's province.
+func (tx *Tx) putSession(s *selection.InterviewSession) error {
+	if !tx.db.inScope(s.ProvinceCode) {
 		return fmt.Errorf("session %s of province %s: %w", s.ID, s.ProvinceCode, ErrScope)
 	}
 	panel, err := json.Marshal(s.Panel)
 	if err != nil {
 		return fmt.Errorf("encode panel: %w", err)
 	}
-	return db.update(ctx, actor, func(tx *Tx) error {
-		before, err := db.sessionIn(tx, s.ID)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		_, err = tx.exec(`INSERT INTO interview_sessions (id, province_code, starts_at, place,
-			panel, version) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
-			province_code = excluded.province_code, starts_at = excluded.starts_at,
-			place = excluded.place, panel = excluded.panel, version = excluded.version`,
-			s.ID, s.ProvinceCode, formatInstant(s.StartsAt), s.Place, string(panel), s.Version)
-		if err != nil {
-			return fmt.Errorf("write session %s: %w", s.ID, err)
-		}
-		return tx.audit("session.put", "session", s.ID, nilIfNone(before), s)
-	})
+	before, err := tx.db.sessionIn(tx, s.ID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	_, err = tx.exec(`INSERT INTO interview_sessions (id, province_code, starts_at, place,
+		panel, version) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
+		province_code = excluded.province_code, starts_at = excluded.starts_at,
+		place = excluded.place, panel = excluded.panel, version = excluded.version`,
+		s.ID, s.ProvinceCode, formatInstant(s.StartsAt), s.Place, string(panel), s.Version)
+	if err != nil {
+		return fmt.Errorf("write session %s: %w", s.ID, err)
+	}
+	return tx.audit("session.put", "session", s.ID, nilIfNone(before), s)
 }
 
 func (db *DB) sessionIn(tx *Tx, id string) (*selection.InterviewSession, error) {
@@ -98,16 +104,19 @@ func (db *DB) Session(ctx context.Context, id string) (*selection.InterviewSessi
 
 // PutConvocation gives an applicant a slot in a session.
 func (db *DB) PutConvocation(ctx context.Context, actor string, c *selection.Convocation) error {
-	return db.update(ctx, actor, func(tx *Tx) error {
-		_, err := tx.exec(`INSERT INTO convocations (session_id, applicant_id, slot, role)
-			VALUES (?, ?, ?, ?) ON CONFLICT (session_id, applicant_id) DO UPDATE SET
-			slot = excluded.slot, role = excluded.role`, c.SessionID, c.ApplicantID,
-			formatInstant(c.Slot), string(c.Role))
-		if err != nil {
-			return fmt.Errorf("write convocation: %w", err)
-		}
-		return tx.audit("convocation.put", "convocation", c.SessionID+"/"+c.ApplicantID, nil, c)
-	})
+	return db.update(ctx, actor, func(tx *Tx) error { return tx.putConvocation(c) })
+}
+
+// putConvocation creates or updates a convocation.
+func (tx *Tx) putConvocation(c *selection.Convocation) error {
+	_, err := tx.exec(`INSERT INTO convocations (session_id, applicant_id, slot, role)
+		VALUES (?, ?, ?, ?) ON CONFLICT (session_id, applicant_id) DO UPDATE SET
+		slot = excluded.slot, role = excluded.role`, c.SessionID, c.ApplicantID,
+		formatInstant(c.Slot), string(c.Role))
+	if err != nil {
+		return fmt.Errorf("write convocation: %w", err)
+	}
+	return tx.audit("convocation.put", "convocation", c.SessionID+"/"+c.ApplicantID, nil, c)
 }
 
 // Convocations returns a session's convocations, by slot.
@@ -133,17 +142,20 @@ func (db *DB) Convocations(ctx context.Context, sessionID string) ([]selection.C
 
 // PutAttendance records whether a convoked applicant came.
 func (db *DB) PutAttendance(ctx context.Context, actor string, a *selection.Attendance) error {
-	return db.update(ctx, actor, func(tx *Tx) error {
-		_, err := tx.exec(`INSERT INTO attendance (session_id, applicant_id, present,
-			recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, applicant_id)
-			DO UPDATE SET present = excluded.present, recorded_by = excluded.recorded_by,
-			recorded_at = excluded.recorded_at`, a.SessionID, a.ApplicantID, a.Present,
-			a.RecordedBy, formatInstant(a.RecordedAt))
-		if err != nil {
-			return fmt.Errorf("write attendance: %w", err)
-		}
-		return tx.audit("attendance.put", "attendance", a.SessionID+"/"+a.ApplicantID, nil, a)
-	})
+	return db.update(ctx, actor, func(tx *Tx) error { return tx.putAttendance(a) })
+}
+
+// putAttendance creates or updates an attendance record.
+func (tx *Tx) putAttendance(a *selection.Attendance) error {
+	_, err := tx.exec(`INSERT INTO attendance (session_id, applicant_id, present,
+		recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, applicant_id)
+		DO UPDATE SET present = excluded.present, recorded_by = excluded.recorded_by,
+		recorded_at = excluded.recorded_at`, a.SessionID, a.ApplicantID, a.Present,
+		a.RecordedBy, formatInstant(a.RecordedAt))
+	if err != nil {
+		return fmt.Errorf("write attendance: %w", err)
+	}
+	return tx.audit("attendance.put", "attendance", a.SessionID+"/"+a.ApplicantID, nil, a)
 }
 
 // Attendance returns a session's attendance records, by applicant.
@@ -170,6 +182,11 @@ func (db *DB) Attendance(ctx context.Context, sessionID string) ([]selection.Att
 
 // PutScoreSheet saves a panel member's sheet. A submitted sheet is final.
 func (db *DB) PutScoreSheet(ctx context.Context, actor string, s *selection.ScoreSheet) error {
+	return db.update(ctx, actor, func(tx *Tx) error { return tx.putScoreSheet(s) })
+}
+
+// putScoreSheet saves a sheet unless the stored one is submitted.
+func (tx *Tx) putScoreSheet(s *selection.ScoreSheet) error {
 	points, err := json.Marshal(s.Points)
 	if err != nil {
 		return fmt.Errorf("encode points: %w", err)
@@ -178,24 +195,22 @@ func (db *DB) PutScoreSheet(ctx context.Context, actor string, s *selection.Scor
 	if err != nil {
 		return fmt.Errorf("encode notes: %w", err)
 	}
-	return db.update(ctx, actor, func(tx *Tx) error {
-		before, err := scanScoreSheet(tx.tx.QueryRowContext(tx.ctx, scoreSheetQuery+` WHERE id = ?`, s.ID))
-		switch {
-		case err != nil && !errors.Is(err, ErrNotFound):
-			return err
-		case before != nil && before.Submitted():
-			return fmt.Errorf("score sheet %s: %w", s.ID, ErrLocked)
-		}
-		_, err = tx.exec(`INSERT INTO score_sheets (id, session_id, applicant_id, member, points,
-			notes, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
-			points = excluded.points, notes = excluded.notes, submitted_at = excluded.submitted_at`,
-			s.ID, s.SessionID, s.ApplicantID, s.Member, string(points), string(notes),
-			formatInstant(s.SubmittedAt))
-		if err != nil {
-			return fmt.Errorf("write score sheet %s: %w", s.ID, err)
-		}
-		return tx.audit("score_sheet.put", "score_sheet", s.ID, nilIfNone(before), s)
-	})
+	before, err := scanScoreSheet(tx.tx.QueryRowContext(tx.ctx, scoreSheetQuery+` WHERE id = ?`, s.ID))
+	switch {
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return err
+	case before != nil && before.Submitted():
+		return fmt.Errorf("score sheet %s: %w", s.ID, ErrLocked)
+	}
+	_, err = tx.exec(`INSERT INTO score_sheets (id, session_id, applicant_id, member, points,
+		notes, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
+		points = excluded.points, notes = excluded.notes, submitted_at = excluded.submitted_at`,
+		s.ID, s.SessionID, s.ApplicantID, s.Member, string(points), string(notes),
+		formatInstant(s.SubmittedAt))
+	if err != nil {
+		return fmt.Errorf("write score sheet %s: %w", s.ID, err)
+	}
+	return tx.audit("score_sheet.put", "score_sheet", s.ID, nilIfNone(before), s)
 }
 
 const scoreSheetQuery = `SELECT id, session_id, applicant_id, member, points, notes,

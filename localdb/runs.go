@@ -22,34 +22,37 @@ func notFound(err error) error {
 // SaveRun stores a selection run and its outcomes in one transaction.
 // The audit entry holds the run record, whose hashes pin the outcomes.
 func (db *DB) SaveRun(ctx context.Context, actor string, r *selection.Run, outcomes []selection.Outcome) error {
+	return db.update(ctx, actor, func(tx *Tx) error { return tx.saveRun(r, outcomes) })
+}
+
+// saveRun writes a new run and its outcomes.
+func (tx *Tx) saveRun(r *selection.Run, outcomes []selection.Outcome) error {
 	params, err := json.Marshal(r.Params)
 	if err != nil {
 		return fmt.Errorf("encode run parameters: %w", err)
 	}
-	return db.update(ctx, actor, func(tx *Tx) error {
-		_, err := tx.exec(`INSERT INTO runs (id, kind, scope, rules_version, rules_hash, seed,
-			params, input_hash, output_hash, started_at, committed_at, created_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, string(r.Kind), r.Scope,
-			r.RulesVersion, r.RulesHash, r.Seed, string(params), r.InputHash, r.OutputHash,
-			formatInstant(r.StartedAt), formatInstant(r.CommittedAt), r.CreatedBy)
+	_, err = tx.exec(`INSERT INTO runs (id, kind, scope, rules_version, rules_hash, seed,
+		params, input_hash, output_hash, started_at, committed_at, created_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, string(r.Kind), r.Scope,
+		r.RulesVersion, r.RulesHash, r.Seed, string(params), r.InputHash, r.OutputHash,
+		formatInstant(r.StartedAt), formatInstant(r.CommittedAt), r.CreatedBy)
+	if err != nil {
+		return fmt.Errorf("write run %s: %w", r.ID, err)
+	}
+	ins, err := tx.tx.PrepareContext(tx.ctx, `INSERT INTO outcomes (run_id, applicant_id, status,
+		commune_code, role, rank, score, lottery, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("prepare outcomes: %w", err)
+	}
+	defer ins.Close()
+	for _, o := range outcomes {
+		_, err := ins.ExecContext(tx.ctx, r.ID, o.ApplicantID, string(o.Status), o.CommuneCode,
+			string(o.Role), o.Rank, o.Score, strconv.FormatUint(o.Lottery, 10), o.Reason)
 		if err != nil {
-			return fmt.Errorf("write run %s: %w", r.ID, err)
+			return fmt.Errorf("write outcome of %s: %w", o.ApplicantID, err)
 		}
-		ins, err := tx.tx.PrepareContext(ctx, `INSERT INTO outcomes (run_id, applicant_id, status,
-			commune_code, role, rank, score, lottery, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return fmt.Errorf("prepare outcomes: %w", err)
-		}
-		defer ins.Close()
-		for _, o := range outcomes {
-			_, err := ins.ExecContext(ctx, r.ID, o.ApplicantID, string(o.Status), o.CommuneCode,
-				string(o.Role), o.Rank, o.Score, strconv.FormatUint(o.Lottery, 10), o.Reason)
-			if err != nil {
-				return fmt.Errorf("write outcome of %s: %w", o.ApplicantID, err)
-			}
-		}
-		return tx.audit("run.save", "run", r.ID, nil, r)
-	})
+	}
+	return tx.audit("run.save", "run", r.ID, nil, r)
 }
 
 // Run returns one run record.
@@ -102,15 +105,18 @@ func (db *DB) Outcomes(ctx context.Context, runID string) ([]selection.Outcome, 
 // AddWithdrawal records a selected candidate's withdrawal and who
 // replaced them.
 func (db *DB) AddWithdrawal(ctx context.Context, actor string, w *selection.Withdrawal) error {
-	return db.update(ctx, actor, func(tx *Tx) error {
-		_, err := tx.exec(`INSERT INTO withdrawals (id, run_id, applicant_id, reason, replaced_by,
-			recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, w.ID, w.RunID, w.ApplicantID,
-			w.Reason, w.ReplacedBy, w.RecordedBy, formatInstant(w.RecordedAt))
-		if err != nil {
-			return fmt.Errorf("write withdrawal %s: %w", w.ID, err)
-		}
-		return tx.audit("withdrawal.add", "withdrawal", w.ID, nil, w)
-	})
+	return db.update(ctx, actor, func(tx *Tx) error { return tx.addWithdrawal(w) })
+}
+
+// addWithdrawal writes a new withdrawal.
+func (tx *Tx) addWithdrawal(w *selection.Withdrawal) error {
+	_, err := tx.exec(`INSERT INTO withdrawals (id, run_id, applicant_id, reason, replaced_by,
+		recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, w.ID, w.RunID, w.ApplicantID,
+		w.Reason, w.ReplacedBy, w.RecordedBy, formatInstant(w.RecordedAt))
+	if err != nil {
+		return fmt.Errorf("write withdrawal %s: %w", w.ID, err)
+	}
+	return tx.audit("withdrawal.add", "withdrawal", w.ID, nil, w)
 }
 
 // Withdrawals returns a run's withdrawals, oldest first.

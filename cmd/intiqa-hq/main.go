@@ -1,7 +1,7 @@
 // Command intiqa-hq is the headquarters program of Intiqa: it generates
 // data sets, imports and exports the contract XLSX files, runs and
-// verifies the national pre-selection, and (in later versions) serves
-// the provinces.
+// verifies the national pre-selection, and serves the provinces: their
+// laptops' synchronisation, enrollment tokens and sync bundles.
 //
 // It builds with CGO_ENABLED=0 and imports no part of the desktop
 // interface.
@@ -45,6 +45,11 @@ func commands() []command {
 		{"preselect", "lance la pré-sélection nationale et écrit preselection.xlsx", runPreselect},
 		{"verify-run", "réexécute une pré-sélection et la compare à son preselection.xlsx", runVerifyRun},
 		{"rules", "affiche les règles livrées, ou valide un fichier de règles (--check)", runRules},
+		{"report", "écrit une liste ou des statistiques en PDF ou XLSX, ou un modèle d'import", runReport},
+		{"publish-rules", "publie un fichier de règles aux provinces (--rules, --db)", runPublishRules},
+		{"serve", "sert les provinces : synchronisation des portables (HTTPS)", runServe},
+		{"token", "crée, révoque ou liste les jetons d'enrôlement des portables", runToken},
+		{"bundle", "paquets de synchronisation sur clé USB : import|export", runBundle},
 		{"backup", "écrit une sauvegarde cohérente d'une base, même en service", runBackup},
 		{"restore", "vérifie une sauvegarde et la remet en place d'une base arrêtée", runRestore},
 		{"version", "affiche la version du programme (comme --version)", runVersion},
@@ -104,6 +109,6 @@ func runVersion(_ context.Context, e *env, args []string) error {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage : intiqa-hq COMMANDE [options]   (intiqa-hq --version)")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
 	}
 }

@@ -148,3 +148,13 @@ func BenchmarkForPDF(b *testing.B) {
 		arabic.ForPDF(texts[i%len(texts)])
 	}
 }
+
+func TestBaseRTL(t *testing.T) {
+	for in, want := range map[string]bool{
+		"": false, "12 عين": true, "Aït عين": false, "(عين) abc": true, "12": false,
+	} {
+		if got := arabic.BaseRTL(in); got != want {
+			t.Errorf("BaseRTL(%q) = %v; want %v", in, got, want)
+		}
+	}
+}

@@ -1,6 +1,11 @@
 package arabic
 
-import "golang.org/x/text/unicode/bidi"
+import (
+	"slices"
+	"sync"
+
+	"golang.org/x/text/unicode/bidi"
+)
 
 // Direction is the base direction of a line of text.
 type Direction uint8
@@ -27,11 +32,21 @@ type line struct {
 	// but the boundary neutrals and explicit formatting characters,
 	// which rule X9 removes.
 	seq []int
+
+	units []unit // buffer of visualUnits
 }
 
 // classOf returns r's bidi class, with every explicit formatting
 // character folded into BN (this package does not honour them).
 func classOf(r rune) bidi.Class {
+	if r < 0x80 {
+		return asciiClasses[r]
+	}
+	return lookupClass(r)
+}
+
+// lookupClass reads r's class from the Unicode data.
+func lookupClass(r rune) bidi.Class {
 	p, _ := bidi.LookupRune(r)
 	c := p.Class()
 	if c > bidi.Control {
@@ -39,6 +54,14 @@ func classOf(r rune) bidi.Class {
 	}
 	return c
 }
+
+// asciiClasses holds the classes of ASCII, the most of any list.
+var asciiClasses = func() (t [0x80]bidi.Class) {
+	for r := range t {
+		t[r] = lookupClass(rune(r))
+	}
+	return t
+}()
 
 // isStrong reports whether a resolved class is L or R for the neutral
 // and bracket rules, which count numbers as R.
@@ -52,16 +75,21 @@ func strongOf(c bidi.Class) (bidi.Class, bool) {
 	return c, false
 }
 
+// linePool recycles lines: a report resolves tens of thousands of
+// names, and a line's slices would otherwise be garbage each time.
+var linePool = sync.Pool{New: func() any { return new(line) }}
+
 // resolve runs the bidi algorithm's resolution on one line (no
-// paragraph separator inside) and returns it with its levels set.
+// paragraph separator inside) and returns it with its levels set. The
+// caller gives it back with release.
 func resolve(rs []rune, dir Direction) *line {
-	l := &line{
-		runes:  rs,
-		orig:   make([]bidi.Class, len(rs)),
-		types:  make([]bidi.Class, len(rs)),
-		levels: make([]uint8, len(rs)),
-		seq:    make([]int, 0, len(rs)),
-	}
+	l := linePool.Get().(*line)
+	n := len(rs)
+	l.runes = rs
+	l.orig = slices.Grow(l.orig[:0], n)[:n]
+	l.types = slices.Grow(l.types[:0], n)[:n]
+	l.levels = slices.Grow(l.levels[:0], n)[:n]
+	l.seq = slices.Grow(l.seq[:0], n)
 	for i, r := range rs {
 		c := classOf(r)
 		l.orig[i], l.types[i] = c, c
@@ -82,6 +110,12 @@ func resolve(rs []rune, dir Direction) *line {
 	l.levelBoundaryNeutrals()
 	l.resetTrailing()
 	return l
+}
+
+// release gives a line back to the pool.
+func (l *line) release() {
+	l.runes = nil
+	linePool.Put(l)
 }
 
 // paragraphLevel applies rules P2 and P3, or the given direction.

@@ -81,6 +81,23 @@ var letters = map[rune]letter{
 	0x06CC: {joinDual, 0xFBFC},  // farsi yeh
 }
 
+// letterTable is letters indexed from U+0600, for lookups in a loop.
+var letterTable = func() (t [0x100]letter) {
+	for r, l := range letters {
+		t[r-0x600] = l
+	}
+	return t
+}()
+
+// letterOf returns the letter r is, if Shape knows it.
+func letterOf(r rune) (letter, bool) {
+	if r < 0x600 || r > 0x6FF {
+		return letter{}, false
+	}
+	l := letterTable[r-0x600]
+	return l, l.first != 0
+}
+
 // alefMaksuraJoined holds the initial and medial forms of alef maksura,
 // which block B lacks (Presentation Forms-A has them).
 var alefMaksuraJoined = [2]rune{0xFBE8, 0xFBE9}
@@ -104,7 +121,7 @@ const (
 
 // joiningOf returns how r joins its neighbours.
 func joiningOf(r rune) joining {
-	if l, ok := letters[r]; ok {
+	if l, ok := letterOf(r); ok {
 		return l.join
 	}
 	switch {
@@ -131,7 +148,7 @@ func isArabicMark(r rune) bool {
 
 // formOf returns the presentation form of letter r in form f.
 func formOf(r rune, f form) rune {
-	l, ok := letters[r]
+	l, ok := letterOf(r)
 	if !ok {
 		return r
 	}

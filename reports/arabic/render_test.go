@@ -72,7 +72,8 @@ func renderPDF(t *testing.T, font []byte, text string) image.Image {
 	if err := pdf.OutputFileAndClose(file); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("pdftoppm", "-r", "72", "-png", "-singlefile", file, filepath.Join(dir, "line"))
+	cmd := exec.Command("pdftoppm", "-r", "72", "-png", "-singlefile", file,
+		filepath.Join(dir, "line"))
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v: %s", err, msg)
 	}

@@ -17,9 +17,9 @@ type unit struct {
 	level      uint8
 }
 
-// units groups the line's characters into units.
-func (l *line) units() []unit {
-	var us []unit
+// groupUnits groups the line's characters into units.
+func (l *line) groupUnits() []unit {
+	us := l.units[:0]
 	for i := range l.runes {
 		attached := l.orig[i] == bidi.NSM || l.orig[i] == bidi.BN
 		if n := len(us); n > 0 && attached && us[n-1].level == l.levels[i] {
@@ -28,6 +28,7 @@ func (l *line) units() []unit {
 		}
 		us = append(us, unit{i, i + 1, l.levels[i]})
 	}
+	l.units = us
 	return us
 }
 
@@ -35,7 +36,7 @@ func (l *line) units() []unit {
 // the highest level down to the lowest odd one, every run at that level
 // or above is reversed.
 func (l *line) visualUnits() []unit {
-	us := l.units()
+	us := l.groupUnits()
 	high, lowOdd := uint8(0), uint8(255)
 	for _, u := range us {
 		high = max(high, u.level)
@@ -82,8 +83,10 @@ func (l *line) appendUnit(b *strings.Builder, u unit) {
 		if l.invisible(i) {
 			continue
 		}
-		if m, ok := unicodedata.LookupMirrorChar(r); ok {
-			r = m
+		if l.orig[i] == bidi.ON { // only neutrals have mirrors
+			if m, ok := unicodedata.LookupMirrorChar(r); ok {
+				r = m
+			}
 		}
 		b.WriteRune(r)
 	}
@@ -122,12 +125,11 @@ func HasRTL(s string) bool {
 	return false
 }
 
-// eachLine calls fn on each line of s, split at paragraph separators,
+// eachLine calls fn on each line of rs, split at paragraph separators,
 // and joins the results with the separators kept.
-func eachLine(s string, fn func(b *strings.Builder, rs []rune)) string {
+func eachLine(rs []rune, fn func(b *strings.Builder, rs []rune)) string {
 	var b strings.Builder
-	b.Grow(len(s) + len(s)/4)
-	rs := []rune(s)
+	b.Grow(4*len(rs) + 16)
 	start := 0
 	for i, r := range rs {
 		if classOf(r) == bidi.B {
@@ -152,8 +154,14 @@ func Visual(s string, dir Direction) string {
 	if !HasRTL(s) {
 		return s
 	}
-	return eachLine(s, func(b *strings.Builder, rs []rune) {
+	return visual([]rune(s), dir)
+}
+
+// visual is Visual on characters known to hold right-to-left text.
+func visual(rs []rune, dir Direction) string {
+	return eachLine(rs, func(b *strings.Builder, rs []rune) {
 		l := resolve(rs, dir)
+		defer l.release()
 		for _, u := range l.visualUnits() {
 			l.appendUnit(b, u)
 		}
@@ -168,7 +176,7 @@ func ForPDF(s string) string {
 	if !HasRTL(s) {
 		return s
 	}
-	return Visual(Shape(s), Auto)
+	return visual(shapeRunes([]rune(s)), Auto)
 }
 
 // ForFyne returns s ready for a Fyne text object. Fyne 2.7 shapes a
@@ -183,8 +191,9 @@ func ForFyne(s string) string {
 	if !HasRTL(s) {
 		return s
 	}
-	return eachLine(s, func(b *strings.Builder, rs []rune) {
+	return eachLine([]rune(s), func(b *strings.Builder, rs []rune) {
 		l := resolve(rs, Auto)
+		defer l.release()
 		us := l.visualUnits()
 		for k := 0; k < len(us); {
 			if !l.isRTLLetter(us[k]) {
@@ -222,4 +231,19 @@ func (l *line) appendWordUnit(b *strings.Builder, u unit) {
 			b.WriteRune(l.runes[i])
 		}
 	}
+}
+
+// BaseRTL reports whether the base direction of s, taken from its
+// first strong character, is right to left: text to align right and to
+// shorten at its left end.
+func BaseRTL(s string) bool {
+	for _, r := range s {
+		switch classOf(r) {
+		case bidi.L:
+			return false
+		case bidi.R, bidi.AL:
+			return true
+		}
+	}
+	return false
 }

@@ -22,20 +22,21 @@ func hasArabicLetter(s string) bool {
 			continue
 		}
 		r, _ := utf8.DecodeRuneInString(s[i:])
-		if _, ok := letters[r]; ok {
+		if _, ok := letterOf(r); ok {
 			return true
 		}
 	}
 	return false
 }
 
-// shapeRunes shapes rs in place where it can and returns the result
-// (shorter than rs when ligatures formed).
+// shapeRunes returns rs shaped (shorter than rs when ligatures formed).
+// It cannot work in place: joining looks at the letters before, which
+// must keep their joining types.
 func shapeRunes(rs []rune) []rune {
 	out := make([]rune, 0, len(rs))
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
-		l, ok := letters[r]
+		l, ok := letterOf(r)
 		if !ok {
 			out = append(out, r)
 			continue

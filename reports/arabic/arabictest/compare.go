@@ -111,6 +111,7 @@ func (d Difference) Within(t Difference) bool {
 		d.Local <= t.Local
 }
 
+// String renders the difference for a test message.
 func (d Difference) String() string {
 	return fmt.Sprintf("width x%.3f, height x%.3f, ink %.3f, local %.3f",
 		d.Width, d.Height, d.Ink, d.Local)

@@ -1,0 +1,284 @@
+package localdb
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"intiqa/selection"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// ErrForbidden is returned when a laptop pushes a decision its enrollment
+// does not allow.
+var ErrForbidden = errors.New("not allowed for this enrollment")
+
+// Pusher is the enrollment a batch of decisions comes from.
+type Pusher struct {
+	TokenID  string
+	Province string
+	Role     selection.SyncRole
+}
+
+// ApplyDecisions applies a batch of decisions pushed by a laptop, in one
+// transaction, and answers each: applied; duplicate when its ID was
+// applied before, so that a batch sent again changes nothing; conflict
+// when headquarters holds another version of the record than the one the
+// decision was based on; rejected when it cannot apply at all. A decision
+// on a record of another province refuses the whole batch with ErrScope,
+// one the pusher's role does not allow with ErrForbidden: nothing is
+// applied.
+//
+// The batch is audited as one entry naming its decisions; each applied
+// decision is also kept, by ID, in sync_items.
+func (db *DB) ApplyDecisions(ctx context.Context, from Pusher,
+	items []selection.Decision) ([]selection.DecisionResult, error) {
+	if db.scope != NationalScope {
+		return nil, fmt.Errorf("apply decisions in a laptop store: %w", ErrScope)
+	}
+	for _, it := range items {
+		if !from.Role.MayPush(it.Kind) {
+			return nil, fmt.Errorf("decision %s: %s by a %s laptop: %w", it.ID, it.Kind, from.Role,
+				ErrForbidden)
+		}
+	}
+	results := make([]selection.DecisionResult, len(items))
+	err := db.update(ctx, "sync:"+from.TokenID, func(tx *Tx) error {
+		tx.replica = true
+		counts := map[selection.DecisionStatus]int{}
+		ids := sha256.New()
+		for i, it := range items {
+			r, err := tx.applyPushed(from, it)
+			if err != nil {
+				return err
+			}
+			results[i] = r
+			counts[r.Status]++
+			ids.Write([]byte(it.ID + "\n"))
+		}
+		return tx.auditAlways("sync.push", "sync", from.Province, nil, map[string]any{
+			"token": from.TokenID, "decisions": len(items), "answers": counts,
+			"ids_sha256": hex.EncodeToString(ids.Sum(nil)),
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// applyPushed applies one pushed decision inside the batch's
+// transaction.
+func (tx *Tx) applyPushed(from Pusher, it selection.Decision) (selection.DecisionResult, error) {
+	res := selection.DecisionResult{ID: it.ID}
+	reject := func(reason string) (selection.DecisionResult, error) {
+		res.Status, res.Reason = selection.DecisionRejected, reason
+		return res, nil
+	}
+
+	// A decision applied before is a duplicate.
+	var n int
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM sync_items WHERE id = ?`, it.ID).Scan(&n)
+	if err != nil {
+		return res, fmt.Errorf("look up decision %s: %w", it.ID, err)
+	}
+	if n > 0 {
+		res.Status = selection.DecisionDuplicate
+		return res, nil
+	}
+
+	// Decode it and check its province.
+	d, err := DecodeDecision(it.Kind, it.Data)
+	if err != nil {
+		return reject(err.Error())
+	}
+	key, err := decisionKey(it.Kind, d)
+	if err != nil {
+		return reject(err.Error())
+	}
+	province, err := tx.provinceOf(d)
+	if errors.Is(err, ErrNotFound) {
+		return reject(err.Error())
+	}
+	if err != nil {
+		return res, err
+	}
+	if province != from.Province {
+		return res, fmt.Errorf("decision %s on %s %s of province %s: %w", it.ID, it.Kind, key,
+			province, ErrScope)
+	}
+
+	// Apply it if headquarters holds the version it was based on.
+	head, err := tx.headOf(it.Kind, key)
+	if err != nil {
+		return res, err
+	}
+	if head != it.Base {
+		return tx.conflict(res, it.Kind, key)
+	}
+	if err := tx.inSavepoint(func() error { return tx.writeDecision(d) }); err != nil {
+		switch {
+		case errors.Is(err, ErrStaleVersion), errors.Is(err, ErrLocked):
+			return tx.conflict(res, it.Kind, key)
+		case isRefusal(err):
+			return reject(err.Error())
+		}
+		return res, err
+	}
+	_, err = tx.exec(`INSERT INTO sync_items (id, kind, key, province, token, applied_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, it.ID, string(it.Kind), key, province, from.TokenID,
+		formatInstant(tx.now))
+	if err != nil {
+		return res, fmt.Errorf("record decision %s: %w", it.ID, err)
+	}
+	res.Status = selection.DecisionApplied
+	return res, tx.setHead(it.Kind, key, it.ID)
+}
+
+// conflict answers a decision with what headquarters holds.
+func (tx *Tx) conflict(res selection.DecisionResult, kind selection.SyncKind,
+	key string) (selection.DecisionResult, error) {
+	res.Status = selection.DecisionConflict
+	cur, err := tx.currentChange(kind, key)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return res, err
+	}
+	res.Current = cur
+	return res, nil
+}
+
+// inSavepoint runs fn so that, when it fails, none of its writes remain
+// while the transaction goes on.
+func (tx *Tx) inSavepoint(fn func() error) error {
+	if _, err := tx.exec(`SAVEPOINT decision`); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	if err := fn(); err != nil {
+		if _, rerr := tx.exec(`ROLLBACK TO decision`); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		_, rerr := tx.exec(`RELEASE decision`)
+		return errors.Join(err, rerr)
+	}
+	if _, err := tx.exec(`RELEASE decision`); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	return nil
+}
+
+// isRefusal tells a decision that cannot apply (a broken rule, a record
+// that does not exist) from a failure of the store.
+func isRefusal(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+	}
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+// DecodeDecision decodes the data of a pushed decision into its domain
+// type, refusing unknown fields and trailing data.
+func DecodeDecision(kind selection.SyncKind, data []byte) (any, error) {
+	var v any
+	switch kind {
+	case selection.KindReview:
+		v = new(selection.Review)
+	case selection.KindSession:
+		v = new(selection.InterviewSession)
+	case selection.KindConvocation:
+		v = new(selection.Convocation)
+	case selection.KindAttendance:
+		v = new(selection.Attendance)
+	case selection.KindScoreSheet:
+		v = new(selection.ScoreSheet)
+	case selection.KindFinalRun:
+		v = new(selection.FinalRunData)
+	case selection.KindWithdrawal:
+		v = new(selection.Withdrawal)
+	default:
+		return nil, fmt.Errorf("unknown kind of decision %q", kind)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return nil, fmt.Errorf("%s: %w", kind, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%s: data after the decision", kind)
+	}
+	return v, nil
+}
+
+// provinceOf returns the province a decision is about; ErrNotFound when
+// it names a record headquarters does not hold.
+func (tx *Tx) provinceOf(d any) (string, error) {
+	one := func(what, query string, args ...any) (string, error) {
+		var p string
+		err := tx.tx.QueryRowContext(tx.ctx, query, args...).Scan(&p)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", what, notFound(err))
+		}
+		return p, nil
+	}
+	session := func(id string) (string, error) {
+		return one("session "+id, `SELECT province_code FROM interview_sessions WHERE id = ?`, id)
+	}
+	switch v := d.(type) {
+	case *selection.Review:
+		return one("document "+v.DocumentID, `SELECT a.province_code FROM documents d
+			JOIN applicants a ON a.id = d.applicant_id WHERE d.id = ?`, v.DocumentID)
+	case *selection.InterviewSession:
+		return v.ProvinceCode, nil
+	case *selection.Convocation:
+		p, err := session(v.SessionID)
+		if err != nil {
+			return "", err
+		}
+		q, err := one("applicant "+v.ApplicantID,
+			`SELECT province_code FROM applicants WHERE id = ?`, v.ApplicantID)
+		if err == nil && q != p {
+			return q, nil
+		}
+		return p, err
+	case *selection.Attendance:
+		return session(v.SessionID)
+	case *selection.ScoreSheet:
+		return session(v.SessionID)
+	case *selection.FinalRunData:
+		if v.Run.Kind != selection.RunFinal || v.Run.Scope == NationalScope {
+			return "", fmt.Errorf("run %s: a final selection of a province: %w", v.Run.ID, ErrNotFound)
+		}
+		return v.Run.Scope, nil
+	case *selection.Withdrawal:
+		return one("run "+v.RunID, `SELECT scope FROM runs WHERE id = ?`, v.RunID)
+	}
+	return "", fmt.Errorf("decision of type %T", d)
+}
+
+// writeDecision writes a decision with the store's own writers.
+func (tx *Tx) writeDecision(d any) error {
+	switch v := d.(type) {
+	case *selection.Review:
+		return tx.addReview(v)
+	case *selection.InterviewSession:
+		return tx.putSession(v)
+	case *selection.Convocation:
+		return tx.putConvocation(v)
+	case *selection.Attendance:
+		return tx.putAttendance(v)
+	case *selection.ScoreSheet:
+		return tx.putScoreSheet(v)
+	case *selection.FinalRunData:
+		return tx.saveRun(&v.Run, v.Outcomes)
+	case *selection.Withdrawal:
+		return tx.addWithdrawal(v)
+	}
+	return fmt.Errorf("decision of type %T", d)
+}

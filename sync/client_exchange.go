@@ -1,0 +1,130 @@
+package sync
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"intiqa/localdb"
+	"intiqa/selection"
+)
+
+// Push sends the outbox in batches until it is empty. Each batch's
+// answers are recorded in one transaction: applied and duplicate
+// decisions leave the outbox, conflicting and rejected ones go to the
+// conflicts. A batch cut on its way is sent again; headquarters answers
+// duplicate for what it had applied.
+func (c *Client) Push(ctx context.Context, progress func(Progress)) error {
+	total, err := c.db.PendingCount(ctx)
+	if err != nil {
+		return err
+	}
+	done := 0
+	progress(Progress{Stage: StagePush, Total: total})
+	for {
+		items, err := c.db.Outbox(ctx, c.opts.BatchSize)
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return nil
+		}
+		results, err := c.PushBatch(ctx, items)
+		if err != nil {
+			return err
+		}
+		if err := c.db.Acknowledge(ctx, c.opts.Actor, results); err != nil {
+			return err
+		}
+		done += len(items)
+		progress(Progress{Stage: StagePush, Done: done, Total: max(total, done)})
+	}
+}
+
+// PushBatch sends one batch of decisions, gzip-compressed, and returns
+// headquarters' answers, checked to match the batch.
+func (c *Client) PushBatch(ctx context.Context, items []selection.Decision) ([]selection.DecisionResult, error) {
+	body, err := gzipJSON(PushRequest{Decisions: items})
+	if err != nil {
+		return nil, err
+	}
+	var out PushResponse
+	resp, err := c.http.R().SetContext(ctx).
+		SetHeader("Content-Type", contentJSON).SetHeader("Content-Encoding", encGzip).
+		SetBody(body).SetResult(&out).SetError(&ErrorBody{}).
+		SetPathParam("province", c.enr.Province).Post(PathDecisions)
+	if err := answerError(resp, err); err != nil {
+		return nil, fmt.Errorf("push: %w", err)
+	}
+	if len(out.Results) != len(items) {
+		return nil, fmt.Errorf("push: %d answers for %d decisions", len(out.Results), len(items))
+	}
+	for i, r := range out.Results {
+		if r.ID != items[i].ID {
+			return nil, fmt.Errorf("push: answer %d is about %q, not %q", i, r.ID, items[i].ID)
+		}
+	}
+	return out.Results, nil
+}
+
+// gzipJSON encodes v in JSON and compresses it.
+func gzipJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(v); err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("compress: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Pull receives the province's changes after the laptop's cursor, page
+// by page; each page is applied with its cursor in one transaction, so a
+// cut pull resumes after the last page applied.
+func (c *Client) Pull(ctx context.Context, progress func(Progress)) error {
+	cursor, err := c.db.Cursor(ctx)
+	if err != nil {
+		return err
+	}
+	done := 0
+	progress(Progress{Stage: StagePull})
+	for {
+		page, err := c.PullPage(ctx, cursor)
+		if err != nil {
+			return err
+		}
+		if err := c.db.ApplyChanges(ctx, c.opts.Actor, page); err != nil {
+			return fmt.Errorf("pull: %w", err)
+		}
+		done += len(page.Changes)
+		progress(Progress{Stage: StagePull, Done: done})
+		if !page.More || page.Cursor <= cursor {
+			return nil
+		}
+		cursor = page.Cursor
+	}
+}
+
+// PullPage fetches one page of changes after cursor.
+func (c *Client) PullPage(ctx context.Context, cursor int64) (*selection.ChangePage, error) {
+	var page selection.ChangePage
+	q := url.Values{"cursor": {strconv.FormatInt(cursor, 10)},
+		"limit": {strconv.Itoa(c.opts.PageSize)}}
+	resp, err := c.http.R().SetContext(ctx).SetQueryParamsFromValues(q).
+		SetResult(&page).SetError(&ErrorBody{}).
+		SetPathParam("province", c.enr.Province).Get(PathChanges)
+	if err := answerError(resp, err); err != nil {
+		return nil, fmt.Errorf("pull: %w", err)
+	}
+	if page.Province != c.enr.Province {
+		return nil, fmt.Errorf("pull: headquarters sent province %q, not %s: %w",
+			page.Province, c.enr.Province, localdb.ErrScope)
+	}
+	return &page, nil
+}

@@ -1,0 +1,83 @@
+package sync
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"intiqa/localdb"
+	"intiqa/selection"
+)
+
+// marshalJSON encodes v in JSON.
+func marshalJSON(v any) ([]byte, error) { return json.Marshal(v) }
+
+// ImportLaptopBundle applies at headquarters a bundle a laptop exported,
+// with the same checks and idempotency as a push: its token must be
+// valid and of the bundle's province, and decisions applied before
+// answer duplicate. It returns the token and the answers, which go back
+// to the laptop in the reply bundle.
+func ImportLaptopBundle(ctx context.Context, hq *localdb.DB, r io.Reader) (*localdb.Token,
+	[]selection.DecisionResult, error) {
+	var tok *localdb.Token
+	_, content, err := ReadBundle(r, ToHQ, func(id string) ([]byte, error) {
+		t, key, err := hq.TokenKey(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !t.RevokedAt.IsZero() {
+			return nil, fmt.Errorf("token %s: %w", id, localdb.ErrRevoked)
+		}
+		tok = t
+		return key, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(content.Decisions) == 0 {
+		return tok, nil, nil
+	}
+	for i, d := range content.Decisions {
+		if err := checkDecision(d); err != nil {
+			return nil, nil, fmt.Errorf("%w: decision %d: %v", ErrBadRequest, i, err)
+		}
+	}
+	from := localdb.Pusher{TokenID: tok.ID, Province: tok.Province, Role: tok.Role}
+	results, err := hq.ApplyDecisions(ctx, from, content.Decisions)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tok, results, nil
+}
+
+// WriteProvinceBundle writes, for the laptop of a token, a bundle of
+// headquarters' answers (may be nil) and of its province's changes after
+// since (0 for all of them), and returns how many changes it holds.
+func WriteProvinceBundle(ctx context.Context, hq *localdb.DB, w io.Writer, tokenID string,
+	since int64, answers []selection.DecisionResult) (int, error) {
+	t, key, err := hq.TokenKey(ctx, tokenID)
+	if err != nil {
+		return 0, err
+	}
+	if !t.RevokedAt.IsZero() {
+		return 0, fmt.Errorf("token %s: %w", tokenID, localdb.ErrRevoked)
+	}
+	content := &BundleContent{Answers: answers}
+	n := 0
+	for cursor := since; ; {
+		page, err := hq.Changes(ctx, t.Province, cursor, localdb.MaxPageSize)
+		if err != nil {
+			return 0, err
+		}
+		content.Pages = append(content.Pages, *page)
+		n += len(page.Changes)
+		if !page.More {
+			break
+		}
+		cursor = page.Cursor
+	}
+	b := Bundle{Direction: ToLaptop, TokenID: t.ID, Province: t.Province, CreatedAt: time.Now().UTC()}
+	return n, WriteBundle(w, b, key, content)
+}
