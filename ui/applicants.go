@@ -291,16 +291,3 @@ func joinNonEmpty(a, b string) string {
 	}
 	return a + " " + b
 }
-
-// region returns the region of the model's province.
-func (m *ApplicantsModel) region() (selection.Region, bool) {
-	if m.territory == nil {
-		return selection.Region{}, false
-	}
-	for _, r := range m.territory.Regions {
-		if r.Code == m.Province.RegionCode {
-			return r, true
-		}
-	}
-	return selection.Region{}, false
-}

@@ -19,6 +19,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	goAsync = func(f func()) { f() }
+	watchIdle = false
 	code := m.Run()
 	removeFixtures()
 	for _, d := range []string{large.dir, reviewStore.dir} {

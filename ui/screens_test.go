@@ -225,7 +225,7 @@ func TestApplicantsScreen(t *testing.T) {
 	h, ds, _, _ := mustSignedIn(t, "superviseur", true)
 	h.shell.frame.open("applicants")
 	sc := h.shell.frame.active.(*applicantsScreen)
-	h.mustShow(t, "applicants-ready")
+	h.mustHaveShown(t, "applicants-ready")
 	total := sc.model.Total()
 	n, _ := ds.Office.CountApplicants(context.Background())
 	if total != n || total == 0 {
@@ -256,7 +256,7 @@ func TestApplicantsScreen(t *testing.T) {
 // TestDashboard shows the province's figures.
 func TestDashboard(t *testing.T) {
 	h, _, _, _ := mustSignedIn(t, "coordinateur", true)
-	h.mustShow(t, "dashboard-ready")
+	h.mustHaveShown(t, "dashboard-ready")
 	sc := h.shell.frame.active.(*dashboardScreen)
 	f := sc.figs
 	if f == nil || f.Applications == 0 || f.Interviews.Scored == 0 {

@@ -248,9 +248,16 @@ func (s *Shell) checkIdle() {
 	s.frame.status.refresh()
 }
 
+// watchIdle turns the idle watcher's goroutine on; tests turn it off
+// and call checkIdle themselves.
+var watchIdle = true
+
 // startIdleWatch checks for inactivity every idleCheck.
 func (s *Shell) startIdleWatch() {
 	s.stopIdleWatch()
+	if !watchIdle {
+		return
+	}
 	stop := make(chan struct{})
 	s.stop = stop
 	go func() {
