@@ -127,8 +127,12 @@ func (r *reporter) build(ctx context.Context, req ui.ReportRequest) (*reports.Re
 // statistics writes the province's statistics.
 func (r *reporter) statistics(ctx context.Context, format string, w io.Writer,
 	progress func(ui.Progress)) error {
+	rules, err := r.db.CurrentRules(ctx)
+	if err != nil {
+		return err
+	}
 	s, err := reports.BuildStatistics(ctx, r.db, r.db.Scope(),
-		selection.DefaultRules().Preselection.QuotaMultiplier, r.now())
+		rules.Preselection.QuotaMultiplier, r.now())
 	if err != nil {
 		return fmt.Errorf("build statistics: %w", err)
 	}

@@ -247,3 +247,26 @@ func (db *DB) AddReviews(ctx context.Context, actor string, reviews []selection.
 		return nil
 	})
 }
+
+// CurrentRules returns the rules in force: the latest that headquarters
+// published (by publication, then version), else the shipped defaults.
+func (db *DB) CurrentRules(ctx context.Context) (*selection.Rules, error) {
+	list, err := db.PublishedRulesList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return selection.DefaultRules(), nil
+	}
+	latest := list[0]
+	for _, r := range list[1:] {
+		if !r.PublishedAt.Before(latest.PublishedAt) {
+			latest = r
+		}
+	}
+	rules, err := selection.ParseRules(latest.Body)
+	if err != nil {
+		return nil, fmt.Errorf("published rules %s: %w", latest.Version, err)
+	}
+	return rules, nil
+}

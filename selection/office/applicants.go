@@ -18,6 +18,7 @@ type cache struct {
 	once      sync.Once
 	territory *selection.Territory
 	needs     []selection.Need
+	rules     *selection.Rules
 	err       error
 
 	preOnce  sync.Once
@@ -36,8 +37,19 @@ func (s *Service) reference(ctx context.Context) (*selection.Territory, []select
 		if c.territory, c.err = s.store.Territory(ctx); c.err == nil {
 			c.needs, c.err = s.store.Needs(ctx)
 		}
+		if c.err == nil {
+			c.rules, c.err = s.store.CurrentRules(ctx)
+		}
 	})
 	return c.territory, c.needs, c.err
+}
+
+// rules returns the selection rules in force, read on first use.
+func (s *Service) rules(ctx context.Context) (*selection.Rules, error) {
+	if _, _, err := s.reference(ctx); err != nil {
+		return nil, err
+	}
+	return s.cached().rules, nil
 }
 
 // Territory returns the reference territory, for names of places.
@@ -274,9 +286,15 @@ func (s *Service) explainer(ctx context.Context) (*selection.Preselection, error
 			}
 			apps = append(apps, a)
 		}
-		rules := selection.DefaultRules()
+		rules, err := s.rules(ctx)
+		if err != nil {
+			c.explErr = err
+			return
+		}
 		if run.RulesHash != rules.Hash() {
-			return // TODO(rules): keep the published rules file in the store
+			if rules = selection.DefaultRules(); run.RulesHash != rules.Hash() {
+				return // ran on rules this laptop no longer holds: no explanation
+			}
 		}
 		c.explain, c.explErr = selection.Preselect(selection.PreselectInput{
 			Rules: rules, Seed: run.Seed, Applicants: apps, Needs: needs})

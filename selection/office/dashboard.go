@@ -64,7 +64,10 @@ func (s *Service) Figures(ctx context.Context) (*Figures, error) {
 		idx[c.Code] = len(f.Communes)
 		f.Communes = append(f.Communes, CommuneFigures{Commune: c})
 	}
-	rules := selection.DefaultRules()
+	rules, err := s.rules(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, n := range needs {
 		if i, ok := idx[n.CommuneCode]; ok {
 			c := &f.Communes[i]

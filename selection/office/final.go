@@ -136,7 +136,11 @@ func (s *Service) PreviewFinal(ctx context.Context, seed string) (*Preview, erro
 	if err != nil {
 		return nil, err
 	}
-	fs, err := selection.SelectFinal(selection.FinalInput{Rules: selection.DefaultRules(),
+	rules, err := s.rules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := selection.SelectFinal(selection.FinalInput{Rules: rules,
 		Seed: seed, Candidates: cands, Needs: needs})
 	if err != nil {
 		return nil, err
@@ -266,7 +270,11 @@ func (s *Service) Withdraw(ctx context.Context, applicantID, reason string) (*se
 		return nil, err
 	}
 	before := slices.Clone(outs)
-	fs, err := selection.RestoreFinal(selection.FinalInput{Rules: selection.DefaultRules(),
+	rules, err := s.rules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := selection.RestoreFinal(selection.FinalInput{Rules: rules,
 		Seed: run.Seed, Candidates: cands, Needs: needs}, *run, outs)
 	if err != nil {
 		return nil, err

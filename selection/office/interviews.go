@@ -241,7 +241,10 @@ func (s *Service) Convoke(ctx context.Context, sessionID string, max int) ([]sel
 		return nil, err
 	}
 	start := x.StartsAt.Add(time.Duration(len(d.convs[x.ID])) * ConvocationSlot)
-	rules := selection.DefaultRules()
+	rules, err := s.rules(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []selection.Convocation
 	for _, id := range ids {
 		if len(out) == max {

@@ -69,6 +69,9 @@ type Store interface {
 	// LatestRun returns the latest committed run of a kind, or
 	// selection.ErrNotFound.
 	LatestRun(ctx context.Context, kind selection.RunKind) (*selection.Run, error)
+	// CurrentRules returns the selection rules in force: the latest
+	// headquarters published, else the shipped defaults.
+	CurrentRules(ctx context.Context) (*selection.Rules, error)
 	// LatestRubric returns the newest rubric, or selection.ErrNotFound.
 	LatestRubric(ctx context.Context) (*selection.Rubric, error)
 	// ApplyWithdrawal records a withdrawal and the outcomes it changed,
