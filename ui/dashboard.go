@@ -61,7 +61,44 @@ func (s *dashboardScreen) sections(f *office.Figures) []fyne.CanvasObject {
 		card(tr("Sélection finale"), s.selection(f)),
 	)
 	return []fyne.CanvasObject{tiles, grid,
-		card(tr("Invités et besoins par commune"), s.communes(f))}
+		card(tr("Invités et besoins par commune"), s.communes(f)),
+		card(tr("Candidatures et besoins par commune"), s.communeTable(f))}
+}
+
+// communeTable is SEED.md's table of applications against needs, by
+// commune: applications, training needs, their ratio, those invited to
+// training and the field posts.
+func (s *dashboardScreen) communeTable(f *office.Figures) fyne.CanvasObject {
+	heads := []string{tr("Commune"), tr("Candidatures"), tr("Besoins de formation"),
+		tr("Taux"), tr("Invités"), tr("Postes de terrain")}
+	grid := container.NewGridWithColumns(len(heads))
+	for _, h := range heads {
+		grid.Add(widget.NewLabelWithStyle(h, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+	}
+	row := func(name string, apps, training, invited, field int) {
+		ratio := "—"
+		if training > 0 {
+			ratio = fmt.Sprintf("%d %%", (100*apps+training/2)/training)
+		}
+		for _, v := range []string{name, formatCount(apps), formatCount(training), ratio,
+			formatCount(invited), formatCount(field)} {
+			l := widget.NewLabelWithStyle(display(v), fyne.TextAlignTrailing, fyne.TextStyle{})
+			l.Truncation = fyne.TextTruncateEllipsis
+			grid.Add(l)
+		}
+	}
+	var apps, training, invited, field int
+	for _, c := range f.Communes {
+		name := c.Commune.NameFR
+		if rtl() {
+			name = c.Commune.NameAR
+		}
+		row(name, c.Applications, c.TrainingNeeds, c.Invited, c.FieldNeeds)
+		apps, training, invited, field = apps+c.Applications, training+c.TrainingNeeds,
+			invited+c.Invited, field+c.FieldNeeds
+	}
+	row(trRaw("Total"), apps, training, invited, field)
+	return grid
 }
 
 // categories is SEED.md's table of applicants by category.

@@ -37,6 +37,7 @@ func (s *reportsScreen) build() fyne.CanvasObject {
 				"cette version."))))
 	}
 	s.session = widget.NewSelect(nil, nil)
+	s.session.PlaceHolder = tr("Aucune séance")
 	s.loadSessions()
 	list := container.NewVBox()
 	for _, r := range s.sess.ds.Reports.Reports() {
