@@ -73,7 +73,9 @@ func (s *dashboardScreen) communeTable(f *office.Figures) fyne.CanvasObject {
 		tr("Taux"), tr("Invités"), tr("Postes de terrain")}
 	grid := container.NewGridWithColumns(len(heads))
 	for _, h := range heads {
-		grid.Add(widget.NewLabelWithStyle(h, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+		l := widget.NewLabelWithStyle(h, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+		l.Wrapping = fyne.TextWrapWord
+		grid.Add(l)
 	}
 	row := func(name string, apps, training, invited, field int) {
 		ratio := "—"

@@ -20,6 +20,7 @@ import (
 //	key NAME               type a key (fyne.KeyName, e.g. A, R, 1, Left)
 //	click TEXT             tap the first button whose text contains TEXT
 //	select N               select the N-th row of the screen's list
+//	fill TEXT              type TEXT in the open dialog's first field
 //	lock                   lock the window as after inactivity
 //	signout                sign out
 func (s *Shell) Command(line string) error {
@@ -56,6 +57,12 @@ func (s *Shell) Command(line string) error {
 			return fmt.Errorf("command %q: no such button", line)
 		}
 		b.OnTapped()
+	case "fill":
+		e := findEntry(s.win.Canvas())
+		if e == nil {
+			return fmt.Errorf("command %q: no field to fill", line)
+		}
+		e.SetText(arg)
 	case "select":
 		n, err := strconv.Atoi(arg)
 		sel, ok := s.activeScreen().(interface{ selectRow(int) })
@@ -83,6 +90,37 @@ func findButton(c fyne.Canvas, text string) *widget.Button {
 		}
 	}
 	return walkButtons(c.Content(), text)
+}
+
+// findEntry returns the first field of the topmost dialog.
+func findEntry(c fyne.Canvas) *widget.Entry {
+	overlays := c.Overlays().List()
+	if len(overlays) == 0 {
+		return nil
+	}
+	var found *widget.Entry
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || o == nil {
+			return
+		}
+		switch x := o.(type) {
+		case *widget.Entry:
+			found = x
+		case *fyne.Container:
+			for _, child := range x.Objects {
+				walk(child)
+			}
+		case *widget.PopUp:
+			walk(x.Content)
+		case *widget.Form:
+			for _, it := range x.Items {
+				walk(it.Widget)
+			}
+		}
+	}
+	walk(overlays[len(overlays)-1])
+	return found
 }
 
 // walkButtons searches the containers and the widgets that hold others.

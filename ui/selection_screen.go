@@ -250,17 +250,23 @@ func (s *selectionScreen) showLists() {
 	s.sess.shell.screenShown("selection-lists")
 }
 
-// busiestCommune returns the index of the commune with the most selected.
+// busiestCommune returns the index of the commune to show first: the
+// one with the longest waiting list (where a withdrawal finds a
+// replacement), else the one with the most selected.
 func (s *selectionScreen) busiestCommune() int {
-	count := map[string]int{}
+	selected, waiting := map[string]int{}, map[string]int{}
 	for _, o := range s.lists.Outcomes {
-		if o.Status == selection.StatusSelected {
-			count[o.CommuneCode]++
+		switch o.Status {
+		case selection.StatusSelected:
+			selected[o.CommuneCode]++
+		case selection.StatusWaiting:
+			waiting[o.CommuneCode]++
 		}
 	}
 	best := 0
 	for i, c := range s.codes {
-		if count[c] > count[s.codes[best]] {
+		b := s.codes[best]
+		if waiting[c] > waiting[b] || waiting[c] == waiting[b] && selected[c] > selected[b] {
 			best = i
 		}
 	}
@@ -351,8 +357,15 @@ func (s *selectionScreen) withdraw(id, reason string) {
 			}
 			text := tr("Personne ne peut être promu : la liste d'attente est vide.")
 			if p.Promoted != "" {
+				from := p.From
+				if terr, err := s.sess.svc.Territory(s.sess.ctx); err == nil {
+					if c, ok := terr.Commune(p.From); ok {
+						from = c.NameFR
+					}
+				}
 				text = tr("{{.Promoted}} prend le poste (liste d'attente de {{.From}}).",
-					map[string]any{"Promoted": p.Promoted, "From": p.From})
+					map[string]any{"Promoted": strings.TrimSpace(p.Promoted + " " +
+						s.names[p.Promoted][0]), "From": from})
 			}
 			dialog.ShowInformation(tr("Désistement enregistré"), text, s.sess.win)
 			s.loadLists()
