@@ -2,6 +2,7 @@ package localdb
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,9 +42,15 @@ func (db *DB) Changes(ctx context.Context, province string, cursor int64,
 		return nil, fmt.Errorf("read changes: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+	q := &preparedConn{conn: conn, stmts: map[string]*sql.Stmt{}}
+	defer q.close()
+	// Queries run under a context that cannot be cancelled, so that
+	// database/sql starts no goroutine per query; ctx is checked per
+	// record.
+	qctx := context.WithoutCancel(ctx)
 
 	// List the province's changes and the national ones, merged by seq.
-	entries, more, err := changeLog(ctx, conn, province, cursor, limit)
+	entries, more, err := changeLog(qctx, q, province, cursor, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +66,10 @@ func (db *DB) Changes(ctx context.Context, province string, cursor int64,
 			continue
 		}
 		seen[k] = true
-		c, err := readChange(ctx, conn, e)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		c, err := readChange(qctx, q, e)
 		if errors.Is(err, ErrNotFound) {
 			continue // deleted since: nothing to send
 		}
@@ -147,7 +157,7 @@ func (tx *Tx) currentChange(kind selection.SyncKind, key string) (*selection.Cha
 	e := changeEntry{kind: kind, key: key}
 	switch kind {
 	case selection.KindReview:
-		err := tx.tx.QueryRowContext(tx.ctx, `SELECT id FROM reviews WHERE document_id = ?
+		err := tx.queryRow(`SELECT id FROM reviews WHERE document_id = ?
 			ORDER BY version DESC LIMIT 1`, key).Scan(&e.key)
 		if err != nil {
 			return nil, notFound(err)

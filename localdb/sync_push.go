@@ -39,7 +39,7 @@ type Pusher struct {
 // The batch is audited as one entry naming its decisions; each applied
 // decision is also kept, by ID, in sync_items.
 func (db *DB) ApplyDecisions(ctx context.Context, from Pusher,
-	items []selection.Decision) ([]selection.DecisionResult, error) {
+	items []Pushed) ([]selection.DecisionResult, error) {
 	if db.scope != NationalScope {
 		return nil, fmt.Errorf("apply decisions in a laptop store: %w", ErrScope)
 	}
@@ -74,9 +74,29 @@ func (db *DB) ApplyDecisions(ctx context.Context, from Pusher,
 	return results, nil
 }
 
+// Pushed is a pushed decision whose data decoded into its domain type.
+type Pushed struct {
+	selection.Decision
+	value any
+}
+
+// DecodePushed decodes the data of pushed decisions, strictly (see
+// DecodeDecision); the error names the first that does not decode.
+func DecodePushed(items []selection.Decision) ([]Pushed, error) {
+	out := make([]Pushed, len(items))
+	for i, it := range items {
+		v, err := DecodeDecision(it.Kind, it.Data)
+		if err != nil {
+			return nil, fmt.Errorf("decision %d (%s): %w", i, it.ID, err)
+		}
+		out[i] = Pushed{Decision: it, value: v}
+	}
+	return out, nil
+}
+
 // applyPushed applies one pushed decision inside the batch's
 // transaction.
-func (tx *Tx) applyPushed(from Pusher, it selection.Decision) (selection.DecisionResult, error) {
+func (tx *Tx) applyPushed(from Pusher, it Pushed) (selection.DecisionResult, error) {
 	res := selection.DecisionResult{ID: it.ID}
 	reject := func(reason string) (selection.DecisionResult, error) {
 		res.Status, res.Reason = selection.DecisionRejected, reason
@@ -85,7 +105,7 @@ func (tx *Tx) applyPushed(from Pusher, it selection.Decision) (selection.Decisio
 
 	// A decision applied before is a duplicate.
 	var n int
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM sync_items WHERE id = ?`, it.ID).Scan(&n)
+	err := tx.queryRow(`SELECT count(*) FROM sync_items WHERE id = ?`, it.ID).Scan(&n)
 	if err != nil {
 		return res, fmt.Errorf("look up decision %s: %w", it.ID, err)
 	}
@@ -94,11 +114,8 @@ func (tx *Tx) applyPushed(from Pusher, it selection.Decision) (selection.Decisio
 		return res, nil
 	}
 
-	// Decode it and check its province.
-	d, err := DecodeDecision(it.Kind, it.Data)
-	if err != nil {
-		return reject(err.Error())
-	}
+	// Check its province.
+	d := it.value
 	key, err := decisionKey(it.Kind, d)
 	if err != nil {
 		return reject(err.Error())
@@ -123,7 +140,15 @@ func (tx *Tx) applyPushed(from Pusher, it selection.Decision) (selection.Decisio
 	if head != it.Base {
 		return tx.conflict(res, it.Kind, key)
 	}
-	if err := tx.inSavepoint(func() error { return tx.writeDecision(d) }); err != nil {
+	write := func() error { return tx.writeDecision(d) }
+	if _, many := d.(*selection.FinalRunData); many {
+		// A run writes many rows: a refused one must leave none behind.
+		// Every other decision writes one row, which SQLite writes whole
+		// or not at all.
+		inner := write
+		write = func() error { return tx.inSavepoint(inner) }
+	}
+	if err := write(); err != nil {
 		switch {
 		case errors.Is(err, ErrStaleVersion), errors.Is(err, ErrLocked):
 			return tx.conflict(res, it.Kind, key)
@@ -221,7 +246,7 @@ func DecodeDecision(kind selection.SyncKind, data []byte) (any, error) {
 func (tx *Tx) provinceOf(d any) (string, error) {
 	one := func(what, query string, args ...any) (string, error) {
 		var p string
-		err := tx.tx.QueryRowContext(tx.ctx, query, args...).Scan(&p)
+		err := tx.queryRow(query, args...).Scan(&p)
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", what, notFound(err))
 		}

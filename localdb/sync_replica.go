@@ -61,7 +61,7 @@ func (db *DB) PublishRules(ctx context.Context, actor string, body []byte) (*Pub
 	p := &PublishedRules{Version: r.Version, Hash: r.Hash(), Body: body, PublishedAt: db.now().UTC()}
 	err = db.update(ctx, actor, func(tx *Tx) error {
 		var hash string
-		err := tx.tx.QueryRowContext(tx.ctx, `SELECT hash FROM rules WHERE version = ?`,
+		err := tx.queryRow(`SELECT hash FROM rules WHERE version = ?`,
 			p.Version).Scan(&hash)
 		switch err = notFound(err); {
 		case err == nil && hash == p.Hash:
