@@ -378,7 +378,7 @@ func BenchmarkPull60k(b *testing.B) {
 func BenchmarkPushThrottled(b *testing.B) {
 	w := mustWorld(b)
 	const bandwidth = 1_000_000 / 8
-	opts := isync.Options{BatchSize: isync.MaxBatch, Timeout: 10 * time.Minute}
+	opts := isync.Options{}
 	for b.Loop() {
 		b.StopTimer()
 		r, err := openRig(w.dir, w.hqBase, w.lapPending, opts, true)

@@ -105,7 +105,8 @@ type Client struct {
 	docs    string
 	enr     localdb.Enrollment
 	opts    Options
-	http    *resty.Client
+	http    *resty.Client // requests, retried with backoff
+	stream  *resty.Client // streamed pushes, retried by Push itself
 	run     gosync.Mutex
 	running atomic.Bool
 }
@@ -124,8 +125,9 @@ func NewClient(db *localdb.DB, docs string, opts Options) (*Client, error) {
 		return nil, err
 	}
 	opts = opts.withDefaults()
+	stream := newResty(enr.URL, enr.Token, opts).SetRetryCount(0).SetTimeout(0)
 	return &Client{db: db, docs: docs, enr: *enr, opts: opts,
-		http: newResty(enr.URL, enr.Token, opts)}, nil
+		http: newResty(enr.URL, enr.Token, opts), stream: stream}, nil
 }
 
 // newResty sets up the HTTP client: base URL, token, timeout, and retry

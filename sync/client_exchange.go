@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -13,39 +12,6 @@ import (
 	"intiqa/localdb"
 	"intiqa/selection"
 )
-
-// Push sends the outbox in batches until it is empty. Each batch's
-// answers are recorded in one transaction: applied and duplicate
-// decisions leave the outbox, conflicting and rejected ones go to the
-// conflicts. A batch cut on its way is sent again; headquarters answers
-// duplicate for what it had applied. Batches go one after the other, in
-// order; the laptop records one batch's answers while headquarters
-// applies the next.
-func (c *Client) Push(ctx context.Context, progress func(Progress)) error {
-	total, err := c.db.PendingCount(ctx)
-	if err != nil {
-		return err
-	}
-	done := 0
-	progress(Progress{Stage: StagePush, Total: total})
-	items, err := c.db.Outbox(ctx, c.opts.BatchSize)
-	acked := make(chan error, 1)
-	acked <- nil
-	for err == nil && len(items) > 0 {
-		var results []selection.DecisionResult
-		if results, err = c.PushBatch(ctx, items); err != nil {
-			break
-		}
-		if err = <-acked; err != nil {
-			break
-		}
-		go func() { acked <- c.db.Acknowledge(ctx, c.opts.Actor, results) }()
-		done += len(items)
-		progress(Progress{Stage: StagePush, Done: done, Total: max(total, done)})
-		items, err = c.db.OutboxAfter(ctx, items[len(items)-1].ID, c.opts.BatchSize)
-	}
-	return errors.Join(err, <-acked)
-}
 
 // PushBatch sends one batch of decisions, gzip-compressed, and returns
 // headquarters' answers, checked to match the batch.
