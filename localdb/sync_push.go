@@ -16,10 +16,6 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// ErrForbidden is returned when a laptop pushes a decision its enrollment
-// does not allow.
-var ErrForbidden = errors.New("not allowed for this enrollment")
-
 // Pusher is the enrollment a batch of decisions comes from.
 type Pusher struct {
 	TokenID  string
@@ -32,9 +28,9 @@ type Pusher struct {
 // applied before, so that a batch sent again changes nothing; conflict
 // when headquarters holds another version of the record than the one the
 // decision was based on; rejected when it cannot apply at all. A decision
-// on a record of another province refuses the whole batch with ErrScope,
-// one the pusher's role does not allow with ErrForbidden: nothing is
-// applied.
+// on a record of another province refuses the whole batch with ErrScope:
+// nothing is applied. A decision the pusher's role does not allow is
+// rejected.
 //
 // The batch is audited as one entry naming its decisions; each applied
 // decision is also kept, by ID, in sync_items.
@@ -42,12 +38,6 @@ func (db *DB) ApplyDecisions(ctx context.Context, from Pusher,
 	items []Pushed) ([]selection.DecisionResult, error) {
 	if db.scope != NationalScope {
 		return nil, fmt.Errorf("apply decisions in a laptop store: %w", ErrScope)
-	}
-	for _, it := range items {
-		if !from.Role.MayPush(it.Kind) {
-			return nil, fmt.Errorf("decision %s: %s by a %s laptop: %w", it.ID, it.Kind, from.Role,
-				ErrForbidden)
-		}
 	}
 	results := make([]selection.DecisionResult, len(items))
 	err := db.update(ctx, "sync:"+from.TokenID, func(tx *Tx) error {
@@ -114,7 +104,10 @@ func (tx *Tx) applyPushed(from Pusher, it Pushed) (selection.DecisionResult, err
 		return res, nil
 	}
 
-	// Check its province.
+	// Check the pusher's role, and the decision's province.
+	if !from.Role.MayPush(it.Kind) {
+		return reject(fmt.Sprintf("a %s laptop may not push a %s decision", from.Role, it.Kind))
+	}
 	d := it.value
 	key, err := decisionKey(it.Kind, d)
 	if err != nil {

@@ -219,8 +219,8 @@ func (c *Client) Status(ctx context.Context) (Status, error) {
 	return s, err
 }
 
-// Sync pushes the outbox, pulls the province's changes, then downloads
-// the document files the laptop lacks, reporting progress (which may be
+// Sync pushes the outbox, pulls the province's changes, then (except on
+// an interview panel's laptop) downloads the document files it lacks, reporting progress (which may be
 // nil) along the way. It records its outcome for Status. A Sync started
 // while another runs waits for it.
 func (c *Client) Sync(ctx context.Context, progress func(Progress)) error {
@@ -231,11 +231,13 @@ func (c *Client) Sync(ctx context.Context, progress func(Progress)) error {
 	if progress == nil {
 		progress = func(Progress) {}
 	}
+	// A push that headquarters refuses does not keep the laptop from
+	// receiving its province's changes.
 	err := c.Push(ctx, progress)
-	if err == nil {
-		err = c.Pull(ctx, progress)
+	if ctx.Err() == nil {
+		err = errors.Join(err, c.Pull(ctx, progress))
 	}
-	if err == nil {
+	if err == nil && c.enr.Role != selection.SyncPanel { // panels read no documents
 		err = c.FetchDocuments(ctx, progress)
 	}
 	msg := ""

@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -51,7 +52,7 @@ func (s *Server) handleDecisionStream(w http.ResponseWriter, r *http.Request, t 
 	}
 	zr, err := gzip.NewReader(r.Body)
 	if err != nil {
-		writeError(w, requestError(errors.Join(ErrBadRequest, err)))
+		writeError(w, requestError(fmt.Errorf("%w: corps gzip illisible: %v", ErrBadRequest, err)))
 		return
 	}
 	rc := http.NewResponseController(w)
@@ -98,24 +99,28 @@ var errEndOfStream = &APIError{Code: "end"}
 func (s *Server) streamBatch(r *http.Request, dec *json.Decoder,
 	from localdb.Pusher) ([]selection.DecisionResult, *APIError) {
 	var req PushRequest
-	if err := dec.Decode(&req); err == io.EOF {
+	err := dec.Decode(&req)
+	switch {
+	case err == io.EOF:
 		return nil, errEndOfStream
-	} else if err != nil {
-		return nil, requestError(errors.Join(ErrBadRequest, err))
-	}
-	if len(req.Decisions) > MaxBatch {
-		return nil, requestError(errors.Join(ErrTooLarge, errors.New("lot trop grand")))
+	case err != nil:
+		return nil, requestError(fmt.Errorf("%w: JSON invalide: %v", ErrBadRequest, err))
+	case req.Decisions == nil:
+		return nil, requestError(fmt.Errorf("%w: champ \"decisions\" absent", ErrBadRequest))
+	case len(req.Decisions) > MaxBatch:
+		return nil, requestError(fmt.Errorf("%w: %d décisions, au plus %d par lot", ErrTooLarge,
+			len(req.Decisions), MaxBatch))
 	}
 	if err := checkDecisions(req.Decisions); err != nil {
 		return nil, requestError(err)
 	}
 	pushed, err := localdb.DecodePushed(req.Decisions)
 	if err != nil {
-		return nil, requestError(errors.Join(ErrBadRequest, err))
+		return nil, requestError(fmt.Errorf("%w: %v", ErrBadRequest, err))
 	}
 	results, err := s.db.ApplyDecisions(r.Context(), from, pushed)
 	switch {
-	case errors.Is(err, localdb.ErrScope), errors.Is(err, localdb.ErrForbidden):
+	case errors.Is(err, localdb.ErrScope):
 		return nil, &APIError{Status: http.StatusForbidden, Code: CodeForbidden,
 			Message: "lot refusé, rien n'a été appliqué : " + err.Error()}
 	case err != nil:
