@@ -167,3 +167,26 @@ func (tx *Tx) currentChange(kind selection.SyncKind, key string) (*selection.Cha
 	}
 	return readChange(tx.ctx, tx.tx, e)
 }
+
+// suspendChangeLog stops logging applicants one by one for the rest of
+// a bulk import into an empty table, which then calls logAllApplicants.
+func (tx *Tx) suspendChangeLog() error {
+	return tx.putSetting(settingBulkApplicants, "1")
+}
+
+// logAllApplicants logs every applicant at once, at the end of a bulk
+// import, and logs applicants one by one again.
+func (tx *Tx) logAllApplicants() error {
+	if _, err := tx.exec(`DELETE FROM sync_settings WHERE key = ?`, settingBulkApplicants); err != nil {
+		return fmt.Errorf("resume change log: %w", err)
+	}
+	if tx.db.scope != NationalScope {
+		return nil
+	}
+	_, err := tx.exec(`INSERT INTO sync_changes (kind, key, province)
+		SELECT 'applicant', id, province_code FROM applicants ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("log applicants: %w", err)
+	}
+	return nil
+}

@@ -19,6 +19,10 @@ const (
 	settingToken    = "token"    // the enrollment token (a secret: never audited)
 	settingRole     = "role"     // the role the token was issued for
 	settingEnrolled = "enrolled" // when the laptop was enrolled
+
+	// settingBulkApplicants is set while a bulk import logs its
+	// applicants at its end.
+	settingBulkApplicants = "bulk_applicants"
 )
 
 // Enrollment is what a laptop knows of its enrollment with headquarters.
