@@ -220,9 +220,10 @@ func (c *Client) Status(ctx context.Context) (Status, error) {
 }
 
 // Sync pushes the outbox, pulls the province's changes, then (except on
-// an interview panel's laptop) downloads the document files it lacks, reporting progress (which may be
-// nil) along the way. It records its outcome for Status. A Sync started
-// while another runs waits for it.
+// an interview panel's laptop) downloads the document files it lacks,
+// reporting progress (which may be nil) along the way. It records its
+// outcome for Status. A Sync started while another runs waits for it.
+// Call it from a goroutine; cancel ctx to stop it.
 func (c *Client) Sync(ctx context.Context, progress func(Progress)) error {
 	c.run.Lock()
 	defer c.run.Unlock()
