@@ -96,6 +96,27 @@ func TestFullCycle(t *testing.T) {
 		if _, err := c.l.db.Rubric(ctx, "2024.1"); err != nil {
 			t.Errorf("%s: rubric not pulled: %v", c.l.name, err)
 		}
+		if rules, err := c.l.db.PublishedRulesList(ctx); err != nil || len(rules) != 1 {
+			t.Errorf("%s: rules pulled: %d, %v", c.l.name, len(rules), err)
+		}
+		if needs, err := c.l.db.Needs(ctx); err != nil || len(needs) == 0 {
+			t.Errorf("%s: needs pulled: %d, %v", c.l.name, len(needs), err)
+		}
+		for _, p := range []string{provinceA, provinceB} {
+			outs, err := c.l.db.Outcomes(ctx, "PRE-"+p)
+			want := 0
+			if p == c.province {
+				want = fixtureApplicants
+			}
+			if err != nil || len(outs) != want {
+				t.Errorf("%s: %d outcomes of the pre-selection of %s, want %d (%v)", c.l.name,
+					len(outs), p, want, err)
+			}
+		}
+		tr, err := c.l.db.TrainingOf(ctx, c.docs[0].ApplicantID)
+		if err != nil || tr.ModulesCompleted != 2 {
+			t.Errorf("%s: training pulled: %+v, %v", c.l.name, tr, err)
+		}
 	}
 
 	// a1 decides; its outbox holds every decision, then empties on sync.
