@@ -159,12 +159,16 @@ func (tx *Tx) replicaOutcome(o *selection.Outcome) error {
 }
 
 // replicaReview writes a pulled review. Local reviews of the document at
-// its version or later that headquarters does not hold lost a conflict:
-// they are removed (their decisions wait among the conflicts) and the
-// removal is audited.
+// its version or later whose decisions headquarters refused lost a
+// conflict: they are removed (their decisions wait among the conflicts)
+// and the removal is audited.
 func (tx *Tx) replicaReview(r *selection.Review) error {
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+reviewColumns+` FROM reviews
-		WHERE document_id = ? AND version >= ? AND id != ?`, r.DocumentID, r.Version, r.ID)
+		WHERE document_id = ? AND version >= ? AND id != ?
+		AND (id IN (SELECT json_extract(mine, '$.ID') FROM sync_conflicts
+				WHERE kind = 'review' AND key = document_id)
+			OR id IN (SELECT json_extract(data, '$.ID') FROM sync_outbox
+				WHERE kind = 'review' AND key = document_id))`, r.DocumentID, r.Version, r.ID)
 	if err != nil {
 		return fmt.Errorf("read reviews: %w", err)
 	}
