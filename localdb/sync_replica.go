@@ -3,7 +3,9 @@ package localdb
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"intiqa/selection"
@@ -182,6 +184,22 @@ func (tx *Tx) replicaReview(r *selection.Review) error {
 		losers = append(losers, l)
 	}
 	rows.Close()
+	// A review at the same version that headquarters never refused (a
+	// headquarters restored from a backup) would block the pull for
+	// ever: it is kept among the conflicts too.
+	occupant, err := scanReview(tx.queryRow(`SELECT `+reviewColumns+` FROM reviews
+		WHERE document_id = ? AND version = ? AND id != ?`, r.DocumentID, r.Version, r.ID))
+	switch {
+	case err == nil && !slices.ContainsFunc(losers, func(l *selection.Review) bool {
+		return l.ID == occupant.ID
+	}):
+		if err := tx.keepOrphanReview(occupant, r); err != nil {
+			return err
+		}
+		losers = append(losers, occupant)
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return fmt.Errorf("read reviews: %w", err)
+	}
 	for _, l := range losers {
 		if _, err := tx.exec(`DELETE FROM reviews WHERE id = ?`, l.ID); err != nil {
 			return fmt.Errorf("remove review %s: %w", l.ID, err)
@@ -230,6 +248,28 @@ func (tx *Tx) replicaWithdrawal(w *selection.Withdrawal) error {
 		formatInstant(w.RecordedAt))
 	if err != nil {
 		return fmt.Errorf("write withdrawal %s: %w", w.ID, err)
+	}
+	return nil
+}
+
+// keepOrphanReview keeps among the conflicts a local review that a
+// pulled one displaces although headquarters never refused it.
+func (tx *Tx) keepOrphanReview(mine, theirs *selection.Review) error {
+	m, err := json.Marshal(mine)
+	if err != nil {
+		return err
+	}
+	t, err := json.Marshal(theirs)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(`INSERT INTO sync_conflicts (id, kind, key, status, reason, actor, mine,
+		theirs, detected_at) VALUES (?, 'review', ?, 'conflict', ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO NOTHING`, "review:"+mine.ID, mine.DocumentID,
+		"headquarters holds another review at this version", mine.Reviewer, string(m), string(t),
+		formatInstant(tx.now))
+	if err != nil {
+		return fmt.Errorf("queue conflict on review %s: %w", mine.ID, err)
 	}
 	return nil
 }

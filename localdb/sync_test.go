@@ -232,3 +232,37 @@ func TestProgressFromSyncedData(t *testing.T) {
 		t.Errorf("by region %+v, by category %+v", rep.ByRegion, rep.ByCategory)
 	}
 }
+
+// reviewChange is a pulled review.
+func reviewChange(seq int64, id, version string) selection.Change {
+	data, _ := json.Marshal(selection.Review{ID: id, DocumentID: "D1",
+		Verdict: selection.VerdictAccepted, Reviewer: "sup", ReviewedAt: decided, Version: 1})
+	return selection.Change{Seq: seq, Kind: selection.KindReview, Key: id, Version: version,
+		Data: data}
+}
+
+func TestPullNeverBlocksOnAReviewHeadquartersLost(t *testing.T) {
+	ctx := context.Background()
+	lap := MustOpen(t, testProvince)
+	mustDocument(t, lap)
+	page := &selection.ChangePage{Province: testProvince, Cursor: 10,
+		Changes: []selection.Change{reviewChange(10, "R-x", "n.1")}}
+	if err := lap.ApplyChanges(ctx, "sync", page); err != nil {
+		t.Fatal(err)
+	}
+	// Headquarters, restored from a backup, now holds another review at
+	// the same version.
+	page = &selection.ChangePage{Province: testProvince, Cursor: 20,
+		Changes: []selection.Change{reviewChange(20, "R-y", "m.1")}}
+	if err := lap.ApplyChanges(ctx, "sync", page); err != nil {
+		t.Fatalf("pull blocked: %v", err)
+	}
+	rs, err := lap.Reviews(ctx, "D1")
+	if err != nil || len(rs) != 1 || rs[0].ID != "R-y" {
+		t.Errorf("reviews: %+v, %v", rs, err)
+	}
+	cs, err := lap.Conflicts(ctx)
+	if err != nil || len(cs) != 1 || !strings.Contains(string(cs[0].Mine), "R-x") {
+		t.Errorf("conflicts: %+v, %v", cs, err)
+	}
+}
