@@ -165,6 +165,28 @@ func (tx *Tx) replicaOutcome(o *selection.Outcome) error {
 // conflict: they are removed (their decisions wait among the conflicts)
 // and the removal is audited.
 func (tx *Tx) replicaReview(r *selection.Review) error {
+	var later int
+	err := tx.queryRow(`SELECT count(*) FROM reviews WHERE document_id = ? AND version >= ?
+		AND id != ?`, r.DocumentID, r.Version, r.ID).Scan(&later)
+	if err != nil {
+		return fmt.Errorf("read reviews: %w", err)
+	}
+	if later > 0 {
+		if err := tx.supersedeReviews(r); err != nil {
+			return err
+		}
+	}
+	_, err = tx.exec(`INSERT INTO reviews (`+reviewColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO NOTHING`, r.ID, r.DocumentID, string(r.Verdict), string(r.Reason),
+		r.Comment, r.Reviewer, formatInstant(r.ReviewedAt), r.Version)
+	if err != nil {
+		return fmt.Errorf("write review %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// supersedeReviews removes the local reviews a pulled one displaces.
+func (tx *Tx) supersedeReviews(r *selection.Review) error {
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+reviewColumns+` FROM reviews
 		WHERE document_id = ? AND version >= ? AND id != ?
 		AND (id IN (SELECT json_extract(mine, '$.ID') FROM sync_conflicts
@@ -207,12 +229,6 @@ func (tx *Tx) replicaReview(r *selection.Review) error {
 		if err := tx.auditAlways("review.superseded", "review", l.ID, l, nil); err != nil {
 			return err
 		}
-	}
-	_, err = tx.exec(`INSERT INTO reviews (`+reviewColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO NOTHING`, r.ID, r.DocumentID, string(r.Verdict), string(r.Reason),
-		r.Comment, r.Reviewer, formatInstant(r.ReviewedAt), r.Version)
-	if err != nil {
-		return fmt.Errorf("write review %s: %w", r.ID, err)
 	}
 	return nil
 }
