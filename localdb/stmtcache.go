@@ -94,3 +94,23 @@ func (c *preparedConn) close() {
 		st.Close()
 	}
 }
+
+// eachRow runs a query with a prepared statement and calls fn for every
+// row.
+func (tx *Tx) eachRow(query string, args []any, fn func(scanner) error) error {
+	st, err := tx.stmt(query)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(tx.ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -222,24 +222,40 @@ func (db *DB) Acknowledge(ctx context.Context, actor string, results []selection
 		if err != nil {
 			return err
 		}
+		var done []any // sequence numbers of the decisions headquarters holds
 		for _, r := range results {
 			seq, ok := seqOf(node, r.ID)
-			if !ok {
+			switch {
+			case !ok:
 				return fmt.Errorf("answer about %q: not a decision of this laptop", r.ID)
-			}
-			if err := tx.acknowledge(seq, r); err != nil {
-				return err
+			case r.Status == selection.DecisionApplied || r.Status == selection.DecisionDuplicate:
+				done = append(done, seq)
+			default:
+				if err := tx.refused(seq, r); err != nil {
+					return err
+				}
 			}
 		}
-		return nil
+		return tx.dropOutboxes(done)
 	})
 }
 
-// acknowledge handles one answer.
-func (tx *Tx) acknowledge(seq int64, r selection.DecisionResult) error {
-	if r.Status == selection.DecisionApplied || r.Status == selection.DecisionDuplicate {
-		return tx.dropOutbox(seq)
+// dropOutboxes takes decisions out of the outbox, by sequence number.
+func (tx *Tx) dropOutboxes(seqs []any) error {
+	for start := 0; start < len(seqs); start += lookupChunk {
+		part := seqs[start:min(start+lookupChunk, len(seqs))]
+		_, err := tx.exec(`DELETE FROM sync_outbox WHERE seq IN (`+marks("?", len(part))+`)`,
+			part...)
+		if err != nil {
+			return fmt.Errorf("drop outbox items: %w", err)
+		}
 	}
+	return nil
+}
+
+// refused handles the answer about a decision headquarters did not
+// apply.
+func (tx *Tx) refused(seq int64, r selection.DecisionResult) error {
 	item, err := tx.outboxItem(seq)
 	if errors.Is(err, ErrNotFound) {
 		return nil

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"intiqa/selection"
 
@@ -44,8 +45,12 @@ func (db *DB) ApplyDecisions(ctx context.Context, from Pusher,
 		tx.replica = true
 		counts := map[selection.DecisionStatus]int{}
 		ids := sha256.New()
+		b, err := tx.loadPushBatch(items)
+		if err != nil {
+			return err
+		}
 		for i, it := range items {
-			r, err := tx.applyPushed(from, it)
+			r, err := tx.applyPushed(from, b, it)
 			if err != nil {
 				return err
 			}
@@ -86,7 +91,7 @@ func DecodePushed(items []selection.Decision) ([]Pushed, error) {
 
 // applyPushed applies one pushed decision inside the batch's
 // transaction.
-func (tx *Tx) applyPushed(from Pusher, it Pushed) (selection.DecisionResult, error) {
+func (tx *Tx) applyPushed(from Pusher, b *pushBatch, it Pushed) (selection.DecisionResult, error) {
 	res := selection.DecisionResult{ID: it.ID}
 	reject := func(reason string) (selection.DecisionResult, error) {
 		res.Status, res.Reason = selection.DecisionRejected, reason
@@ -94,12 +99,7 @@ func (tx *Tx) applyPushed(from Pusher, it Pushed) (selection.DecisionResult, err
 	}
 
 	// A decision applied before is a duplicate.
-	var n int
-	err := tx.queryRow(`SELECT count(*) FROM sync_items WHERE id = ?`, it.ID).Scan(&n)
-	if err != nil {
-		return res, fmt.Errorf("look up decision %s: %w", it.ID, err)
-	}
-	if n > 0 {
+	if b.applied[it.ID] {
 		res.Status = selection.DecisionDuplicate
 		return res, nil
 	}
@@ -126,11 +126,8 @@ func (tx *Tx) applyPushed(from Pusher, it Pushed) (selection.DecisionResult, err
 	}
 
 	// Apply it if headquarters holds the version it was based on.
-	head, err := tx.headOf(it.Kind, key)
-	if err != nil {
-		return res, err
-	}
-	if head != it.Base {
+	ref := headRef{it.Kind, key}
+	if b.heads[ref] != it.Base {
 		return tx.conflict(res, it.Kind, key)
 	}
 	write := func() error { return tx.writeDecision(d) }
@@ -157,7 +154,79 @@ func (tx *Tx) applyPushed(from Pusher, it Pushed) (selection.DecisionResult, err
 		return res, fmt.Errorf("record decision %s: %w", it.ID, err)
 	}
 	res.Status = selection.DecisionApplied
+	b.applied[it.ID], b.heads[ref] = true, it.ID
 	return res, tx.setHead(it.Kind, key, it.ID)
+}
+
+// pushBatch is what the decisions of a batch need to know of
+// headquarters, read once for the whole batch and kept up to date as
+// they apply: the decisions applied, and the versions of the records
+// decided on.
+type pushBatch struct {
+	applied map[string]bool
+	heads   map[headRef]string
+}
+
+// headRef names a decided record.
+type headRef struct {
+	kind selection.SyncKind
+	key  string
+}
+
+// chunk is how many values one lookup of loadPushBatch binds.
+const lookupChunk = 400
+
+// loadPushBatch reads which of a batch's decisions were applied before,
+// and the versions of the records they decide on.
+func (tx *Tx) loadPushBatch(items []Pushed) (*pushBatch, error) {
+	b := &pushBatch{applied: map[string]bool{}, heads: map[headRef]string{}}
+	refs := make([]headRef, 0, len(items))
+	for _, it := range items {
+		if key, err := decisionKey(it.Kind, it.value); err == nil {
+			refs = append(refs, headRef{it.Kind, key})
+		}
+	}
+	for start := 0; start < len(items); start += lookupChunk {
+		part := items[start:min(start+lookupChunk, len(items))]
+		args := make([]any, len(part))
+		for i, it := range part {
+			args[i] = it.ID
+		}
+		err := tx.eachRow(`SELECT id FROM sync_items WHERE id IN (`+marks("?", len(part))+`)`,
+			args, func(s scanner) error {
+				var id string
+				err := s.Scan(&id)
+				b.applied[id] = true
+				return err
+			})
+		if err != nil {
+			return nil, fmt.Errorf("look up decisions: %w", err)
+		}
+	}
+	for start := 0; start < len(refs); start += lookupChunk {
+		part := refs[start:min(start+lookupChunk, len(refs))]
+		args := make([]any, 0, 2*len(part))
+		for _, r := range part {
+			args = append(args, string(r.kind), r.key)
+		}
+		err := tx.eachRow(`SELECT kind, key, version FROM sync_heads WHERE (kind, key) IN
+			(VALUES `+marks("(?, ?)", len(part))+`)`, args, func(s scanner) error {
+			var r headRef
+			var v string
+			err := s.Scan(&r.kind, &r.key, &v)
+			b.heads[r] = v
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read versions: %w", err)
+		}
+	}
+	return b, nil
+}
+
+// marks returns n copies of a placeholder, separated by commas.
+func marks(mark string, n int) string {
+	return strings.TrimSuffix(strings.Repeat(mark+", ", n), ", ")
 }
 
 // conflict answers a decision with what headquarters holds.

@@ -337,11 +337,13 @@ func benchExchange(b *testing.B, hqTemplate, lapTemplate string, opts isync.Opti
 		if err != nil {
 			b.Fatal(err)
 		}
+		cpu := cpuTime()
 		b.StartTimer()
 		if err := exchange(r); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
+		b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s")
 		r.wire(b)
 		r.close()
 		b.StartTimer()

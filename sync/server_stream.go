@@ -77,10 +77,32 @@ func (s *Server) handleDecisionStream(w http.ResponseWriter, r *http.Request, t 
 	dec := json.NewDecoder(io.LimitReader(zr, MaxStreamBytes))
 	dec.DisallowUnknownFields()
 	from := localdb.Pusher{TokenID: t.ID, Province: t.Province, Role: t.Role}
-	for {
-		results, apiErr := s.streamBatch(r, dec, from)
-		if apiErr == errEndOfStream {
+
+	// Decode the next batch while the current one is applied.
+	ctx := r.Context()
+	batches := make(chan decodedBatch, 1)
+	go func() {
+		defer close(batches)
+		for {
+			b := decodeBatch(dec)
+			select {
+			case batches <- b:
+			case <-ctx.Done():
+				return
+			}
+			if b.err != nil {
+				return
+			}
+		}
+	}()
+	for b := range batches {
+		if b.err == errEndOfStream {
 			return
+		}
+		var results []selection.DecisionResult
+		apiErr := b.err
+		if apiErr == nil {
+			results, apiErr = s.applyBatch(r, from, b.pushed)
 		}
 		if apiErr != nil {
 			answer(StreamAnswer{Error: apiErr, Status: apiErr.Status})
@@ -95,29 +117,42 @@ func (s *Server) handleDecisionStream(w http.ResponseWriter, r *http.Request, t 
 // errEndOfStream marks the end of a streamed push.
 var errEndOfStream = &APIError{Code: "end"}
 
-// streamBatch reads, checks and applies the next batch of a stream.
-func (s *Server) streamBatch(r *http.Request, dec *json.Decoder,
-	from localdb.Pusher) ([]selection.DecisionResult, *APIError) {
+// decodedBatch is the next batch of a stream, decoded and checked, or
+// the error that ends the stream.
+type decodedBatch struct {
+	pushed []localdb.Pushed
+	err    *APIError
+}
+
+// decodeBatch reads and checks the next batch of a stream.
+func decodeBatch(dec *json.Decoder) decodedBatch {
 	var req PushRequest
 	err := dec.Decode(&req)
 	switch {
 	case err == io.EOF:
-		return nil, errEndOfStream
+		return decodedBatch{err: errEndOfStream}
 	case err != nil:
-		return nil, requestError(fmt.Errorf("%w: JSON invalide: %v", ErrBadRequest, err))
+		return decodedBatch{err: requestError(fmt.Errorf("%w: JSON invalide: %v", ErrBadRequest, err))}
 	case req.Decisions == nil:
-		return nil, requestError(fmt.Errorf("%w: champ \"decisions\" absent", ErrBadRequest))
+		return decodedBatch{err: requestError(fmt.Errorf("%w: champ \"decisions\" absent",
+			ErrBadRequest))}
 	case len(req.Decisions) > MaxBatch:
-		return nil, requestError(fmt.Errorf("%w: %d décisions, au plus %d par lot", ErrTooLarge,
-			len(req.Decisions), MaxBatch))
+		return decodedBatch{err: requestError(fmt.Errorf("%w: %d décisions, au plus %d par lot",
+			ErrTooLarge, len(req.Decisions), MaxBatch))}
 	}
 	if err := checkDecisions(req.Decisions); err != nil {
-		return nil, requestError(err)
+		return decodedBatch{err: requestError(err)}
 	}
 	pushed, err := localdb.DecodePushed(req.Decisions)
 	if err != nil {
-		return nil, requestError(fmt.Errorf("%w: %v", ErrBadRequest, err))
+		return decodedBatch{err: requestError(fmt.Errorf("%w: %v", ErrBadRequest, err))}
 	}
+	return decodedBatch{pushed: pushed}
+}
+
+// applyBatch applies one batch of a stream in one transaction.
+func (s *Server) applyBatch(r *http.Request, from localdb.Pusher,
+	pushed []localdb.Pushed) ([]selection.DecisionResult, *APIError) {
 	results, err := s.db.ApplyDecisions(r.Context(), from, pushed)
 	switch {
 	case errors.Is(err, localdb.ErrScope):
