@@ -8,13 +8,15 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
+	gosync "sync"
+	"time"
 
 	"intiqa/localdb"
 	"intiqa/localdb/demo"
 	"intiqa/selection"
 	"intiqa/selection/office"
 	"intiqa/selection/synth"
+	"intiqa/sync"
 	"intiqa/ui"
 )
 
@@ -37,12 +39,14 @@ type backend struct {
 
 	demoProvince string // the province the demonstration generates
 
-	mu   sync.Mutex
+	ctx context.Context // bounds the background syncs
+
+	mu   gosync.Mutex
 	open []*localdb.DB // stores to close on exit
 }
 
-func newBackend(dir string, log *slog.Logger) *backend {
-	return &backend{dir: dir, log: log, demoProvince: synth.DemoProvince()}
+func newBackend(ctx context.Context, dir string, log *slog.Logger) *backend {
+	return &backend{dir: dir, log: log, demoProvince: synth.DemoProvince(), ctx: ctx}
 }
 
 var _ ui.Backend = (*backend)(nil)
@@ -81,13 +85,58 @@ func (b *backend) OpenDemo(ctx context.Context, admin *selection.User,
 	return b.load(ctx, path, demoDocs, true, progress)
 }
 
-// Enroll enrolls the laptop with headquarters.
-//
-// TODO(sync): the sync client (package sync) enrolls the laptop and
-// fills its store; until it is merged, enrolling is refused.
-func (b *backend) Enroll(context.Context, ui.Enrollment, *selection.User,
-	func(ui.Progress)) (*ui.Dataset, error) {
-	return nil, ui.ErrEnrollUnavailable
+// Enroll enrolls the laptop with headquarters and fills its store: it
+// asks headquarters which province the token is for, creates the store
+// of that province with the administrator, enrolls it, then syncs once
+// (the province's data and document files). The store is built beside
+// its place and renamed into it only when complete.
+func (b *backend) Enroll(ctx context.Context, e ui.Enrollment, admin *selection.User,
+	progress func(ui.Progress)) (*ui.Dataset, error) {
+	progress(ui.Progress{Step: ui.StepEnroll})
+	info, err := probeEnrollment(ctx, e.URL, e.Token)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(b.dir, storeFile)
+	if err := os.MkdirAll(b.dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	partial := path + ".partial"
+	if err := removeStore(partial); err != nil {
+		return nil, err
+	}
+	if err := b.fillEnrolled(ctx, partial, info.Province, e, admin, progress); err != nil {
+		_ = removeStore(partial)
+		return nil, err
+	}
+	if err := os.Rename(partial, path); err != nil {
+		return nil, fmt.Errorf("install store: %w", err)
+	}
+	b.log.Info("enrolled", keyProvince, info.Province)
+	return b.load(ctx, path, docsDir, false, progress)
+}
+
+// fillEnrolled creates an enrolled store at path and syncs it once.
+func (b *backend) fillEnrolled(ctx context.Context, path, province string, e ui.Enrollment,
+	admin *selection.User, progress func(ui.Progress)) error {
+	db, err := localdb.Open(ctx, path, localdb.Options{Scope: province})
+	if err != nil {
+		return fmt.Errorf("create store: %w", err)
+	}
+	defer db.Close()
+	if err := db.PutUser(ctx, "system", admin); err != nil {
+		return fmt.Errorf("store administrator: %w", err)
+	}
+	if _, err := sync.Enroll(ctx, db, admin.Name, e.URL, e.Token, syncOptions(b.log)); err != nil {
+		return err
+	}
+	c, err := sync.NewClient(db, filepath.Join(b.dir, docsDir), syncOptions(b.log))
+	if err != nil {
+		return err
+	}
+	return c.Sync(ctx, func(p sync.Progress) {
+		progress(ui.Progress{Step: ui.StepSync, Done: p.Done, Total: p.Total})
+	})
 }
 
 // load opens a store and the service over it.
@@ -106,9 +155,21 @@ func (b *backend) load(ctx context.Context, path, docs string, isDemo bool,
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	b.log.Info("store loaded", keyProvince, db.Scope(), keyDemo, isDemo)
-	ds := &ui.Dataset{Office: svc, Demo: isDemo}
+	ds := &ui.Dataset{Office: svc, Demo: isDemo,
+		Reports: &reporter{db: db, svc: svc, now: time.Now}}
 	if isDemo {
 		ds.DemoPassword = demo.Password
+		return ds, nil
+	}
+	s, err := openSync(db, filepath.Join(b.dir, docs), svc, b.log)
+	switch {
+	case errors.Is(err, sync.ErrNotEnrolled):
+		b.log.Warn("store not enrolled: no sync")
+	case err != nil:
+		return nil, fmt.Errorf("open sync: %w", err)
+	default:
+		ds.Sync = s
+		go s.background(b.ctx)
 	}
 	return ds, nil
 }

@@ -22,7 +22,7 @@ import (
 func mustBackend(tb testing.TB) *backend {
 	tb.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b := newBackend(filepath.Join(tb.TempDir(), "data"), log)
+	b := newBackend(context.Background(), filepath.Join(tb.TempDir(), "data"), log)
 	b.demoProvince = mustSmallestProvince(tb)
 	return b
 }
@@ -119,14 +119,5 @@ func TestBackendDemoCancelled(t *testing.T) {
 		if e.Name() != demoDocs {
 			t.Errorf("cancelled demo left %s behind", e.Name())
 		}
-	}
-}
-
-func TestBackendEnrollUnavailable(t *testing.T) {
-	b := mustBackend(t)
-	_, err := b.Enroll(context.Background(), ui.Enrollment{URL: "https://hq", Token: "t"}, nil,
-		func(ui.Progress) {})
-	if !errors.Is(err, ui.ErrEnrollUnavailable) {
-		t.Errorf("Enroll = %v; want ErrEnrollUnavailable", err)
 	}
 }

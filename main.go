@@ -89,7 +89,7 @@ func run(args []string, stderr io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	log.Info("starting", keyDir, opts.dataDir, keyDemo, opts.demo)
-	b := newBackend(opts.dataDir, log)
+	b := newBackend(ctx, opts.dataDir, log)
 	shell := ui.NewShell(w, b, log)
 	shell.Start(ctx, opts.demo)
 	if opts.script {

@@ -393,13 +393,13 @@ func statsOf(img image.Image) screenStats {
 	return s
 }
 
-// saveArtifact writes a screenshot to $INTIQA_SCREENSHOT_DIR, if set, for
-// people and CI to look at.
+// saveArtifact writes a screenshot to $INTIQA_SCREENSHOT_DIR, by default
+// the git-ignored folder screenshots/, for people and CI to look at.
 func saveArtifact(t *testing.T, img image.Image, name string) {
 	t.Helper()
 	dir := os.Getenv("INTIQA_SCREENSHOT_DIR")
 	if dir == "" {
-		return
+		dir = "screenshots"
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

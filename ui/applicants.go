@@ -141,10 +141,27 @@ func (m *ApplicantsModel) Filter() string { return m.filter }
 // SetFilter keeps the applicants whose ID, national ID, e-mail or name,
 // in either script, contains every word of q, ignoring case, accents and
 // Arabic vowel marks. An empty q keeps them all.
+//
+// Typing on at the end of the search only narrows the list, so then only
+// the rows kept so far are searched again.
 func (m *ApplicantsModel) SetFilter(q string) {
-	m.filter = q
-	m.terms = strings.Fields(foldSearch(q))
-	m.refilter()
+	terms := strings.Fields(foldSearch(q))
+	narrower := m.visible != nil && len(m.terms) > 0 && len(terms) >= len(m.terms)
+	for i := 0; narrower && i < len(m.terms); i++ {
+		narrower = strings.Contains(terms[i], m.terms[i])
+	}
+	m.filter, m.terms = q, terms
+	if !narrower {
+		m.refilter()
+		return
+	}
+	kept := m.visible[:0]
+	for _, i := range m.visible {
+		if m.keeps(&m.rows[i]) {
+			kept = append(kept, i)
+		}
+	}
+	m.visible = kept
 }
 
 // SetCommune keeps the applicants who chose a commune, any of their
@@ -273,17 +290,4 @@ func joinNonEmpty(a, b string) string {
 		return a + b
 	}
 	return a + " " + b
-}
-
-// region returns the region of the model's province.
-func (m *ApplicantsModel) region() (selection.Region, bool) {
-	if m.territory == nil {
-		return selection.Region{}, false
-	}
-	for _, r := range m.territory.Regions {
-		if r.Code == m.Province.RegionCode {
-			return r, true
-		}
-	}
-	return selection.Region{}, false
 }

@@ -153,34 +153,20 @@ func (s *applicantsScreen) buildFilters(terr *selection.Territory, p selection.P
 // load reads the first page of applicants, shows it, then reads the
 // rest and their statuses in the background.
 func (s *applicantsScreen) load() {
-	ctx, svc := s.sess.ctx, s.sess.svc
 	goAsync(func() {
-		page, err := readApplicants(ctx, svc, selection.ApplicantFilter{Limit: firstPage})
+		page, err := s.readFirst()
 		if err != nil {
 			fyne.Do(func() { s.sess.showError("list applicants", err) })
 			return
 		}
 		fyne.Do(func() { s.appendRows(page) })
-		if len(page) == firstPage {
-			rest, err := readApplicants(ctx, svc, selection.ApplicantFilter{Offset: firstPage,
-				Limit: 1 << 30})
-			if err != nil {
-				fyne.Do(func() { s.sess.showError("list applicants", err) })
-				return
-			}
-			fyne.Do(func() { s.appendRows(rest) })
-		}
-		outs, err := svc.PreselectionOutcomes(ctx)
-		if err != nil {
-			fyne.Do(func() { s.sess.showError("read pre-selection", err) })
-			return
-		}
-		files, _, err := svc.Dossiers(ctx)
+		rest, outs, files, err := s.readRest(len(page))
 		fyne.Do(func() {
 			if err != nil {
-				s.sess.showError("read documents", err)
+				s.sess.showError("list applicants", err)
 				return
 			}
+			s.appendRows(rest)
 			s.model.SetOutcomes(outs)
 			s.model.SetDossiers(files)
 			s.loading.Stop()
@@ -190,6 +176,33 @@ func (s *applicantsScreen) load() {
 			s.sess.shell.screenShown("applicants-ready", keyRows, s.model.Total())
 		})
 	})
+}
+
+// readFirst reads the first page of applicants.
+func (s *applicantsScreen) readFirst() ([]*selection.Applicant, error) {
+	return readApplicants(s.sess.ctx, s.sess.svc, selection.ApplicantFilter{Limit: firstPage})
+}
+
+// readRest reads the applicants after the first page, and every
+// applicant's pre-selection outcome and document file.
+func (s *applicantsScreen) readRest(read int) ([]*selection.Applicant,
+	map[string]selection.Outcome, map[string]*office.Dossier, error) {
+	ctx, svc := s.sess.ctx, s.sess.svc
+	var rest []*selection.Applicant
+	if read == firstPage {
+		var err error
+		rest, err = readApplicants(ctx, svc, selection.ApplicantFilter{Offset: firstPage,
+			Limit: 1 << 30})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	outs, err := svc.PreselectionOutcomes(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	files, _, err := svc.Dossiers(ctx)
+	return rest, outs, files, err
 }
 
 // readApplicants reads a page of the province's applicants.

@@ -228,3 +228,18 @@ func TestApplicantsModelFiltersAndSort(t *testing.T) {
 		})
 	}
 }
+
+// TestApplicantsModelTypingOn checks that narrowing the search as one
+// types gives what a fresh search gives, and widening it again too.
+func TestApplicantsModelTypingOn(t *testing.T) {
+	steps := []string{"a", "ai", "ait", "ait l", "ait la", "ait", "a", "", "b", "be z"}
+	m := MustModel(t)
+	for _, q := range steps {
+		m.SetFilter(q)
+		fresh := MustModel(t)
+		fresh.SetFilter(q)
+		if got, want := ids(m), ids(fresh); !slices.Equal(got, want) {
+			t.Errorf("after typing %q: %v; a fresh search gives %v", q, got, want)
+		}
+	}
+}

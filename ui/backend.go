@@ -67,7 +67,7 @@ type SyncState struct {
 	Conflicts int // conflicts waiting for a supervisor
 	// Files being downloaded: done and total, 0 of 0 when none.
 	FilesDone, FilesTotal int
-	LastError             string // the last attempt's failure, in the user's words; "" if none
+	Failed                bool // the last attempt failed
 }
 
 // Conflict is a decision headquarters refused because another laptop of
@@ -104,6 +104,8 @@ type Report struct {
 	// stands in for a missing language.
 	Titles  map[string]string
 	Formats []string // "pdf", "xlsx"
+	// PerSession reports are made for one interview session.
+	PerSession bool
 }
 
 // title names a report in the window's language.
@@ -114,11 +116,17 @@ func (r Report) title() string {
 	return display(r.Titles[LangFrench])
 }
 
-// Reporter makes reports; package reports provides it.
+// ReportRequest asks for one report in one format.
+type ReportRequest struct {
+	ID, Format string
+	SessionID  string // for a report made per session
+}
+
+// Reporter makes reports; the main package wires it to package reports.
 type Reporter interface {
 	// Reports lists the reports on offer.
 	Reports() []Report
-	// Generate writes one report in a format to w, reporting progress,
-	// until done or ctx is cancelled.
-	Generate(ctx context.Context, id, format string, w io.Writer, progress func(Progress)) error
+	// Generate writes one report to w, reporting progress, until done or
+	// ctx is cancelled.
+	Generate(ctx context.Context, req ReportRequest, w io.Writer, progress func(Progress)) error
 }

@@ -195,6 +195,19 @@ func (h *harness) mustShow(tb testing.TB, want string) {
 	}
 }
 
+// mustHaveShown fails unless a screen was shown at some point: screens
+// that load in the background report being ready before being shown
+// when tests run the loading at once.
+func (h *harness) mustHaveShown(tb testing.TB, want string) {
+	tb.Helper()
+	for _, s := range h.shown {
+		if s == want {
+			return
+		}
+	}
+	tb.Fatalf("screens shown %v; want %q among them", h.shown, want)
+}
+
 // button finds an enabled button whose text contains text.
 func (h *harness) button(tb testing.TB, text string) *widget.Button {
 	tb.Helper()

@@ -19,7 +19,13 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	goAsync = func(f func()) { f() }
+	watchIdle = false
 	code := m.Run()
 	removeFixtures()
+	for _, d := range []string{large.dir, reviewStore.dir} {
+		if d != "" {
+			os.RemoveAll(d)
+		}
+	}
 	os.Exit(code)
 }

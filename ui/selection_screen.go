@@ -238,8 +238,12 @@ func (s *selectionScreen) showLists() {
 	s.kind = widget.NewRadioGroup([]string{tr("Contrôleurs"), tr("Recenseurs"), tr("Liste d'attente")},
 		func(string) { s.showCommune(list) })
 	s.kind.Horizontal = true
+	best := s.busiestCommune()
 	s.kind.SetSelected(tr("Recenseurs"))
-	s.commune.SetSelectedIndex(s.busiestCommune())
+	if s.count(s.codes[best], selection.RoleEnumerator) == 0 {
+		s.kind.SetSelected(tr("Contrôleurs"))
+	}
+	s.commune.SetSelectedIndex(best)
 	s.listBox.Add(container.NewBorder(nil, nil, nil, s.kind, s.commune))
 	s.listBox.Add(list)
 	s.listBox.Refresh()
@@ -261,6 +265,17 @@ func (s *selectionScreen) busiestCommune() int {
 		}
 	}
 	return best
+}
+
+// count returns how many candidates a commune selected for a role.
+func (s *selectionScreen) count(commune string, role selection.Role) int {
+	n := 0
+	for _, o := range s.lists.Outcomes {
+		if o.Status == selection.StatusSelected && o.CommuneCode == commune && o.Role == role {
+			n++
+		}
+	}
+	return n
 }
 
 // showCommune lists one commune's selected controllers or enumerators,

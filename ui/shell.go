@@ -23,7 +23,8 @@ const (
 	keyLang     = "lang"
 )
 
-// idleCheck is how often the window looks whether the session went idle.
+// idleCheck is how often the window looks whether the session went idle,
+// and refreshes the sync status bar.
 const idleCheck = 5 * time.Second
 
 // Shell is the frame of the main window: it runs the backend's long
@@ -235,16 +236,28 @@ func (s *Shell) unlocked() {
 }
 
 // checkIdle locks the window when the service reports the session idle
-// for too long.
+// for too long, and otherwise refreshes the sync status bar.
 func (s *Shell) checkIdle() {
-	if s.frame != nil && !s.locked && s.ds.Office.Locked() {
-		s.lock()
+	if s.frame == nil || s.locked {
+		return
 	}
+	if s.ds.Office.Locked() {
+		s.lock()
+		return
+	}
+	s.frame.status.refresh()
 }
+
+// watchIdle turns the idle watcher's goroutine on; tests turn it off
+// and call checkIdle themselves.
+var watchIdle = true
 
 // startIdleWatch checks for inactivity every idleCheck.
 func (s *Shell) startIdleWatch() {
 	s.stopIdleWatch()
+	if !watchIdle {
+		return
+	}
 	stop := make(chan struct{})
 	s.stop = stop
 	go func() {

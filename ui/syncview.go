@@ -83,8 +83,8 @@ func syncSummary(st SyncState) string {
 	if st.Running {
 		text += " · " + trRaw("synchronisation en cours")
 	}
-	if st.LastError != "" {
-		text += " · " + st.LastError
+	if st.Failed {
+		text += " · " + trRaw("la dernière tentative a échoué : vérifiez le réseau, puis réessayez")
 	}
 	return text
 }

@@ -5,7 +5,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -82,9 +81,6 @@ func row(objs ...fyne.CanvasObject) *fyne.Container {
 	}
 	return container.NewHBox(objs...)
 }
-
-// spacer pushes what follows to the far end of a row.
-func spacer() fyne.CanvasObject { return layout.NewSpacer() }
 
 // languageNames names each language in itself.
 var languageNames = map[string]string{

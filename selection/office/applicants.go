@@ -31,7 +31,7 @@ type cache struct {
 
 // reference returns the territory and the needs, read on first use.
 func (s *Service) reference(ctx context.Context) (*selection.Territory, []selection.Need, error) {
-	c := &s.cache
+	c := s.cached()
 	c.once.Do(func() {
 		if c.territory, c.err = s.store.Territory(ctx); c.err == nil {
 			c.needs, c.err = s.store.Needs(ctx)
@@ -62,7 +62,7 @@ func (s *Service) Province(ctx context.Context) (selection.Province, error) {
 // preselection returns the latest pre-selection run and its outcomes by
 // applicant; with no run, nil and an empty map.
 func (s *Service) preselection(ctx context.Context) (*selection.Run, map[string]selection.Outcome, error) {
-	c := &s.cache
+	c := s.cached()
 	c.preOnce.Do(func() {
 		c.preOut = map[string]selection.Outcome{}
 		run, err := s.store.LatestRun(ctx, selection.RunPreselection)
@@ -253,7 +253,7 @@ func (s *Service) fillSelection(ctx context.Context, d *Detail) error {
 // outcome only where it agrees with the stored one: a national run also
 // weighed other provinces' applicants.
 func (s *Service) explainer(ctx context.Context) (*selection.Preselection, error) {
-	c := &s.cache
+	c := s.cached()
 	c.explOnce.Do(func() {
 		run, _, err := s.preselection(ctx)
 		if err != nil || run == nil {
@@ -282,4 +282,19 @@ func (s *Service) explainer(ctx context.Context) (*selection.Preselection, error
 			Rules: rules, Seed: run.Seed, Applicants: apps, Needs: needs})
 	})
 	return c.explain, c.explErr
+}
+
+// Forget drops what the service read once from the store (territory,
+// needs, pre-selection), for when a sync brought new data.
+func (s *Service) Forget() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cache = &cache{}
+}
+
+// cached returns the current cache.
+func (s *Service) cached() *cache {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cache
 }

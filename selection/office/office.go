@@ -126,7 +126,7 @@ type Service struct {
 	user     *selection.User // nil when signed out
 	lastSeen time.Time
 	locked   bool
-	cache    cache
+	cache    *cache
 }
 
 // New returns the service of a store whose documents lie in files.
@@ -143,7 +143,7 @@ func New(store Store, files Files, opts Options) *Service {
 	if opts.NewID == nil {
 		opts.NewID = randomID
 	}
-	return &Service{store: store, files: files, opts: opts}
+	return &Service{store: store, files: files, opts: opts, cache: &cache{}}
 }
 
 // Scope returns the province the store holds.

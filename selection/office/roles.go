@@ -104,3 +104,9 @@ func (s *Service) Can(a Action) bool {
 	defer s.mu.Unlock()
 	return s.user != nil && !s.locked && Allowed(s.user.Role, a)
 }
+
+// Authorize checks, as every action of the service does, that the
+// signed-in user may take an action now, and returns them. The parts
+// that plug into the window beside the service (sync, reports) call it
+// first, so that their actions are refused in the core too.
+func (s *Service) Authorize(a Action) (*selection.User, error) { return s.check(a) }
