@@ -217,7 +217,7 @@ const (
 // audits its creations as a batch).
 func (tx *Tx) putApplicant(a *selection.Applicant, auditCreate bool) (putOutcome, error) {
 	digest := applicantDigest(a)
-	row := tx.tx.QueryRowContext(tx.ctx,
+	row := tx.queryRow(
 		`SELECT `+applicantColumns+` FROM applicants WHERE id = ?`, a.ID)
 	before, oldDigest, err := scanApplicant(row)
 	switch {

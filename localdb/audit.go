@@ -34,7 +34,8 @@ type Tx struct {
 	// recorded by one audit entry for the whole batch, and none of them
 	// goes to the outbox.
 	replica bool
-	nodeID  string // the laptop's node ID, once read (see Tx.node)
+	nodeID  string               // the laptop's node ID, once read (see Tx.node)
+	stmts   map[string]*sql.Stmt // prepared statements, by query (see Tx.stmt)
 }
 
 // update runs fn in a write transaction (BEGIN IMMEDIATE) and commits it
@@ -49,7 +50,13 @@ func (db *DB) update(ctx context.Context, actor string, fn func(*Tx) error) erro
 		return fmt.Errorf("begin write: %w", err)
 	}
 	defer sqlTx.Rollback()
-	tx := &Tx{tx: sqlTx, ctx: ctx, db: db, actor: actor, now: db.now().UTC()}
+	// Statements run under a context that cannot be cancelled: the
+	// transaction itself watches ctx and rolls back when it is done, and
+	// database/sql would otherwise start a goroutine per query to watch
+	// it, which a push of thousands of decisions pays for dearly.
+	tx := &Tx{tx: sqlTx, ctx: context.WithoutCancel(ctx), db: db, actor: actor,
+		now: db.now().UTC()}
+	defer tx.closeStmts()
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -61,7 +68,11 @@ func (db *DB) update(ctx context.Context, actor string, fn func(*Tx) error) erro
 
 // exec runs a statement inside the transaction.
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(tx.ctx, query, args...)
+	st, err := tx.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(tx.ctx, args...)
 }
 
 // audit appends one entry to the chain. before and after are the entity's
@@ -100,7 +111,7 @@ func (tx *Tx) audit(action, entity, id string, before, after any) error {
 }
 
 func (tx *Tx) readHead() error {
-	err := tx.tx.QueryRowContext(tx.ctx,
+	err := tx.queryRow(
 		`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&tx.headSeq, &tx.head)
 	if errors.Is(err, sql.ErrNoRows) {
 		tx.head, tx.headSeq = genesisHash, 0

@@ -191,29 +191,6 @@ func (db *DB) ApplyWithdrawal(ctx context.Context, actor string, w *selection.Wi
 	})
 }
 
-// PutDocuments records many documents' metadata in one transaction, as
-// a batch of headquarters' uploads arrives: each new or changed document
-// gets its audit entry, and any fault leaves the store as it was.
-func (db *DB) PutDocuments(ctx context.Context, actor string, docs []selection.Document) error {
-	return db.update(ctx, actor, func(tx *Tx) error {
-		for i := range docs {
-			d := &docs[i]
-			if d.ID == "" || d.ApplicantID == "" || len(d.SHA256) != 64 {
-				return fmt.Errorf("document %q: ID, applicant and SHA-256 are required", d.ID)
-			}
-			_, err := tx.exec(`INSERT INTO documents (id, applicant_id, kind, sha256, media_type,
-				size, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-				d.ID, d.ApplicantID, string(d.Kind), d.SHA256, d.MediaType, d.Size,
-				formatInstant(d.UploadedAt))
-			if err != nil {
-				return fmt.Errorf("write document %s: %w", d.ID, err)
-			}
-		}
-		return tx.audit("document.put_batch", "document", fmt.Sprintf("%d", len(docs)), nil,
-			struct{ Count int }{len(docs)})
-	})
-}
-
 // AddReviews records many verdicts in one transaction, each checked as
 // AddReview checks it and audited on its own.
 func (db *DB) AddReviews(ctx context.Context, actor string, reviews []selection.Review) error {

@@ -64,7 +64,7 @@ func scanDocument(s scanner) (*selection.Document, error) {
 }
 
 func (tx *Tx) document(id string) (*selection.Document, error) {
-	return scanDocument(tx.tx.QueryRowContext(tx.ctx,
+	return scanDocument(tx.queryRow(
 		`SELECT `+documentColumns+` FROM documents WHERE id = ?`, id))
 }
 
@@ -108,7 +108,7 @@ func (tx *Tx) addReview(r *selection.Review) error {
 		return fmt.Errorf("review %s: a rejection needs a reason", r.ID)
 	}
 	var latest int
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT coalesce(max(version), 0) FROM reviews
+	err := tx.queryRow(`SELECT coalesce(max(version), 0) FROM reviews
 		WHERE document_id = ?`, r.DocumentID).Scan(&latest)
 	if err != nil {
 		return fmt.Errorf("read reviews: %w", err)

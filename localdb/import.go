@@ -86,6 +86,9 @@ func (db *DB) ImportApplicants(ctx context.Context, actor string, src selection.
 			if err := tx.dropIndexes(applicantIndexes); err != nil {
 				return err
 			}
+			if err := tx.suspendChangeLog(); err != nil {
+				return err
+			}
 		}
 		readCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -110,6 +113,9 @@ func (db *DB) ImportApplicants(ctx context.Context, actor string, src selection.
 		}
 		if bulk {
 			if err := tx.createIndexes(applicantIndexes); err != nil {
+				return err
+			}
+			if err := tx.logAllApplicants(); err != nil {
 				return err
 			}
 		}

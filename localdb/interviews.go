@@ -74,7 +74,7 @@ func (tx *Tx) putSession(s *selection.InterviewSession) error {
 }
 
 func (db *DB) sessionIn(tx *Tx, id string) (*selection.InterviewSession, error) {
-	return scanSession(tx.tx.QueryRowContext(tx.ctx, sessionQuery, id))
+	return scanSession(tx.queryRow(sessionQuery, id))
 }
 
 const sessionQuery = `SELECT id, province_code, starts_at, place, panel, version
@@ -195,7 +195,7 @@ func (tx *Tx) putScoreSheet(s *selection.ScoreSheet) error {
 	if err != nil {
 		return fmt.Errorf("encode notes: %w", err)
 	}
-	before, err := scanScoreSheet(tx.tx.QueryRowContext(tx.ctx, scoreSheetQuery+` WHERE id = ?`, s.ID))
+	before, err := scanScoreSheet(tx.queryRow(scoreSheetQuery+` WHERE id = ?`, s.ID))
 	switch {
 	case err != nil && !errors.Is(err, ErrNotFound):
 		return err

@@ -114,7 +114,7 @@ func (db *DB) PutNeed(ctx context.Context, actor string, n *selection.Need) erro
 }
 
 func (tx *Tx) putNeed(n *selection.Need) (putOutcome, error) {
-	row := tx.tx.QueryRowContext(tx.ctx, `SELECT commune_code, enumerators, controllers,
+	row := tx.queryRow(`SELECT commune_code, enumerators, controllers,
 		languages FROM needs WHERE commune_code = ?`, n.CommuneCode)
 	before, err := scanNeed(row)
 	outcome := putUpdated

@@ -2,6 +2,7 @@ package localdb
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,9 +42,15 @@ func (db *DB) Changes(ctx context.Context, province string, cursor int64,
 		return nil, fmt.Errorf("read changes: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+	q := &preparedConn{conn: conn, stmts: map[string]*sql.Stmt{}}
+	defer q.close()
+	// Queries run under a context that cannot be cancelled, so that
+	// database/sql starts no goroutine per query; ctx is checked per
+	// record.
+	qctx := context.WithoutCancel(ctx)
 
 	// List the province's changes and the national ones, merged by seq.
-	entries, more, err := changeLog(ctx, conn, province, cursor, limit)
+	entries, more, err := changeLog(qctx, q, province, cursor, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +66,10 @@ func (db *DB) Changes(ctx context.Context, province string, cursor int64,
 			continue
 		}
 		seen[k] = true
-		c, err := readChange(ctx, conn, e)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		c, err := readChange(qctx, q, e)
 		if errors.Is(err, ErrNotFound) {
 			continue // deleted since: nothing to send
 		}
@@ -147,7 +157,7 @@ func (tx *Tx) currentChange(kind selection.SyncKind, key string) (*selection.Cha
 	e := changeEntry{kind: kind, key: key}
 	switch kind {
 	case selection.KindReview:
-		err := tx.tx.QueryRowContext(tx.ctx, `SELECT id FROM reviews WHERE document_id = ?
+		err := tx.queryRow(`SELECT id FROM reviews WHERE document_id = ?
 			ORDER BY version DESC LIMIT 1`, key).Scan(&e.key)
 		if err != nil {
 			return nil, notFound(err)
@@ -156,4 +166,27 @@ func (tx *Tx) currentChange(kind selection.SyncKind, key string) (*selection.Cha
 		e.kind = selection.KindRun
 	}
 	return readChange(tx.ctx, tx.tx, e)
+}
+
+// suspendChangeLog stops logging applicants one by one for the rest of
+// a bulk import into an empty table, which then calls logAllApplicants.
+func (tx *Tx) suspendChangeLog() error {
+	return tx.putSetting(settingBulkApplicants, "1")
+}
+
+// logAllApplicants logs every applicant at once, at the end of a bulk
+// import, and logs applicants one by one again.
+func (tx *Tx) logAllApplicants() error {
+	if _, err := tx.exec(`DELETE FROM sync_settings WHERE key = ?`, settingBulkApplicants); err != nil {
+		return fmt.Errorf("resume change log: %w", err)
+	}
+	if tx.db.scope != NationalScope {
+		return nil
+	}
+	_, err := tx.exec(`INSERT INTO sync_changes (kind, key, province)
+		SELECT 'applicant', id, province_code FROM applicants ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("log applicants: %w", err)
+	}
+	return nil
 }

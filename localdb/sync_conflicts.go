@@ -56,7 +56,7 @@ func (db *DB) Conflicts(ctx context.Context) ([]selection.Conflict, error) {
 // ErrSyncFirst: headquarters' version has not been pulled yet.
 func (db *DB) ResolveConflict(ctx context.Context, actor, id string, choice selection.Resolution) error {
 	return db.update(ctx, actor, func(tx *Tx) error {
-		c, err := scanConflict(tx.tx.QueryRowContext(tx.ctx, `SELECT `+conflictColumns+`
+		c, err := scanConflict(tx.queryRow(`SELECT `+conflictColumns+`
 			FROM sync_conflicts WHERE id = ? AND resolved_at = ''`, id))
 		if err != nil {
 			return fmt.Errorf("conflict %s: %w", id, err)
@@ -118,7 +118,7 @@ func (tx *Tx) checkTheirsPulled(c *selection.Conflict) error {
 		return err
 	}
 	var n int
-	err = tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM sync_conflicts
+	err = tx.queryRow(`SELECT count(*) FROM sync_conflicts
 		WHERE kind = ? AND key = ? AND id = ?`, string(c.Kind), c.Key, head).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("read conflicts: %w", err)
@@ -136,7 +136,7 @@ func (tx *Tx) checkTheirsPulled(c *selection.Conflict) error {
 // reReview records the chosen verdict as the document's next review.
 func (tx *Tx) reReview(c *selection.Conflict, chosen *selection.Review) error {
 	var latest int
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT coalesce(max(version), 0) FROM reviews
+	err := tx.queryRow(`SELECT coalesce(max(version), 0) FROM reviews
 		WHERE document_id = ?`, chosen.DocumentID).Scan(&latest)
 	if err != nil {
 		return fmt.Errorf("read reviews: %w", err)

@@ -99,3 +99,22 @@ func (db *DB) ConflictCount(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// PutDocuments records many documents' metadata in one transaction, all
+// or nothing, each audited as PutDocument does.
+func (db *DB) PutDocuments(ctx context.Context, actor string, docs []selection.Document) error {
+	for i := range docs {
+		d := &docs[i]
+		if d.ID == "" || d.ApplicantID == "" || len(d.SHA256) != 64 {
+			return fmt.Errorf("document %q: ID, applicant and SHA-256 are required", d.ID)
+		}
+	}
+	return db.update(ctx, actor, func(tx *Tx) error {
+		for i := range docs {
+			if err := tx.putDocument(&docs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -49,7 +49,7 @@ func (tx *Tx) queueDecision(action string, after any) error {
 		return err
 	}
 	var seq int64
-	err = tx.tx.QueryRowContext(tx.ctx, `INSERT INTO sync_outbox (kind, key, base, actor, data,
+	err = tx.queryRow(`INSERT INTO sync_outbox (kind, key, base, actor, data,
 		created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`, string(kind), key, base, tx.actor,
 		string(body), formatInstant(tx.now)).Scan(&seq)
 	if err != nil {
@@ -135,7 +135,7 @@ func (tx *Tx) node() (string, error) {
 // none.
 func (tx *Tx) headOf(kind selection.SyncKind, key string) (string, error) {
 	var v string
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT version FROM sync_heads WHERE kind = ? AND key = ?`,
+	err := tx.queryRow(`SELECT version FROM sync_heads WHERE kind = ? AND key = ?`,
 		string(kind), key).Scan(&v)
 	if err := notFound(err); err != nil && !errors.Is(err, ErrNotFound) {
 		return "", fmt.Errorf("read version of %s %s: %w", kind, key, err)
@@ -164,23 +164,38 @@ type outboxItem struct {
 // Outbox returns up to limit decisions waiting to be pushed, oldest
 // first.
 func (db *DB) Outbox(ctx context.Context, limit int) ([]selection.Decision, error) {
+	return db.OutboxAfter(ctx, "", limit)
+}
+
+// OutboxAfter returns up to limit decisions waiting to be pushed that
+// were taken after the decision of ID after ("" for the oldest), oldest
+// first: a push reads its next batch while the previous one is still
+// being answered.
+func (db *DB) OutboxAfter(ctx context.Context, after string, limit int) ([]selection.Decision, error) {
 	node, err := db.Setting(ctx, settingNode)
 	if err != nil {
 		return nil, err
 	}
+	var from int64
+	if after != "" {
+		var ok bool
+		if from, ok = seqOf(node, after); !ok {
+			return nil, fmt.Errorf("outbox after %q: not a decision of this laptop", after)
+		}
+	}
 	var out []selection.Decision
-	err = db.each(ctx, `SELECT seq, kind, base, actor, data FROM sync_outbox ORDER BY seq LIMIT ?`,
-		[]any{limit}, func(s scanner) error {
-			var seq int64
-			var d selection.Decision
-			var data string
-			if err := s.Scan(&seq, &d.Kind, &d.Base, &d.By, &data); err != nil {
-				return err
-			}
-			d.ID, d.Data = itemID(node, seq), json.RawMessage(data)
-			out = append(out, d)
-			return nil
-		})
+	err = db.each(ctx, `SELECT seq, kind, base, actor, data FROM sync_outbox WHERE seq > ?
+		ORDER BY seq LIMIT ?`, []any{from, limit}, func(s scanner) error {
+		var seq int64
+		var d selection.Decision
+		var data string
+		if err := s.Scan(&seq, &d.Kind, &d.Base, &d.By, &data); err != nil {
+			return err
+		}
+		d.ID, d.Data = itemID(node, seq), json.RawMessage(data)
+		out = append(out, d)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
@@ -207,21 +222,40 @@ func (db *DB) Acknowledge(ctx context.Context, actor string, results []selection
 		if err != nil {
 			return err
 		}
+		var done []any // sequence numbers of the decisions headquarters holds
 		for _, r := range results {
 			seq, ok := seqOf(node, r.ID)
-			if !ok {
+			switch {
+			case !ok:
 				return fmt.Errorf("answer about %q: not a decision of this laptop", r.ID)
-			}
-			if err := tx.acknowledge(seq, r); err != nil {
-				return err
+			case r.Status == selection.DecisionApplied || r.Status == selection.DecisionDuplicate:
+				done = append(done, seq)
+			default:
+				if err := tx.refused(seq, r); err != nil {
+					return err
+				}
 			}
 		}
-		return nil
+		return tx.dropOutboxes(done)
 	})
 }
 
-// acknowledge handles one answer.
-func (tx *Tx) acknowledge(seq int64, r selection.DecisionResult) error {
+// dropOutboxes takes decisions out of the outbox, by sequence number.
+func (tx *Tx) dropOutboxes(seqs []any) error {
+	for start := 0; start < len(seqs); start += lookupChunk {
+		part := seqs[start:min(start+lookupChunk, len(seqs))]
+		_, err := tx.exec(`DELETE FROM sync_outbox WHERE seq IN (`+marks("?", len(part))+`)`,
+			part...)
+		if err != nil {
+			return fmt.Errorf("drop outbox items: %w", err)
+		}
+	}
+	return nil
+}
+
+// refused handles the answer about a decision headquarters did not
+// apply.
+func (tx *Tx) refused(seq int64, r selection.DecisionResult) error {
 	item, err := tx.outboxItem(seq)
 	if errors.Is(err, ErrNotFound) {
 		return nil
@@ -230,8 +264,6 @@ func (tx *Tx) acknowledge(seq int64, r selection.DecisionResult) error {
 		return err
 	}
 	switch r.Status {
-	case selection.DecisionApplied, selection.DecisionDuplicate:
-		return tx.dropOutbox(seq)
 	case selection.DecisionConflict, selection.DecisionRejected:
 		var theirs json.RawMessage
 		if r.Current != nil {
@@ -250,7 +282,7 @@ func (tx *Tx) outboxItem(seq int64) (*outboxItem, error) {
 	}
 	it := outboxItem{seq: seq}
 	var data string
-	err = tx.tx.QueryRowContext(tx.ctx, `SELECT kind, key, base, actor, data FROM sync_outbox
+	err = tx.queryRow(`SELECT kind, key, base, actor, data FROM sync_outbox
 		WHERE seq = ?`, seq).Scan(&it.Kind, &it.key, &it.base, &it.By, &data)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox item %d: %w", seq, notFound(err))

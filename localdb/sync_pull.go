@@ -33,7 +33,7 @@ func (db *DB) ApplyChanges(ctx context.Context, actor string, page *selection.Ch
 			return err
 		}
 		var pending int
-		if err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM sync_outbox`).Scan(&pending); err != nil {
+		if err := tx.queryRow(`SELECT count(*) FROM sync_outbox`).Scan(&pending); err != nil {
 			return fmt.Errorf("count outbox: %w", err)
 		}
 		counts := map[selection.SyncKind]int{}

@@ -9,16 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"intiqa/selection"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
-
-// ErrForbidden is returned when a laptop pushes a decision its enrollment
-// does not allow.
-var ErrForbidden = errors.New("not allowed for this enrollment")
 
 // Pusher is the enrollment a batch of decisions comes from.
 type Pusher struct {
@@ -32,30 +29,28 @@ type Pusher struct {
 // applied before, so that a batch sent again changes nothing; conflict
 // when headquarters holds another version of the record than the one the
 // decision was based on; rejected when it cannot apply at all. A decision
-// on a record of another province refuses the whole batch with ErrScope,
-// one the pusher's role does not allow with ErrForbidden: nothing is
-// applied.
+// on a record of another province refuses the whole batch with ErrScope:
+// nothing is applied. A decision the pusher's role does not allow is
+// rejected.
 //
 // The batch is audited as one entry naming its decisions; each applied
 // decision is also kept, by ID, in sync_items.
 func (db *DB) ApplyDecisions(ctx context.Context, from Pusher,
-	items []selection.Decision) ([]selection.DecisionResult, error) {
+	items []Pushed) ([]selection.DecisionResult, error) {
 	if db.scope != NationalScope {
 		return nil, fmt.Errorf("apply decisions in a laptop store: %w", ErrScope)
-	}
-	for _, it := range items {
-		if !from.Role.MayPush(it.Kind) {
-			return nil, fmt.Errorf("decision %s: %s by a %s laptop: %w", it.ID, it.Kind, from.Role,
-				ErrForbidden)
-		}
 	}
 	results := make([]selection.DecisionResult, len(items))
 	err := db.update(ctx, "sync:"+from.TokenID, func(tx *Tx) error {
 		tx.replica = true
 		counts := map[selection.DecisionStatus]int{}
 		ids := sha256.New()
+		b, err := tx.loadPushBatch(items)
+		if err != nil {
+			return err
+		}
 		for i, it := range items {
-			r, err := tx.applyPushed(from, it)
+			r, err := tx.applyPushed(from, b, it)
 			if err != nil {
 				return err
 			}
@@ -74,9 +69,29 @@ func (db *DB) ApplyDecisions(ctx context.Context, from Pusher,
 	return results, nil
 }
 
+// Pushed is a pushed decision whose data decoded into its domain type.
+type Pushed struct {
+	selection.Decision
+	value any
+}
+
+// DecodePushed decodes the data of pushed decisions, strictly (see
+// DecodeDecision); the error names the first that does not decode.
+func DecodePushed(items []selection.Decision) ([]Pushed, error) {
+	out := make([]Pushed, len(items))
+	for i, it := range items {
+		v, err := DecodeDecision(it.Kind, it.Data)
+		if err != nil {
+			return nil, fmt.Errorf("decision %d (%s): %w", i, it.ID, err)
+		}
+		out[i] = Pushed{Decision: it, value: v}
+	}
+	return out, nil
+}
+
 // applyPushed applies one pushed decision inside the batch's
 // transaction.
-func (tx *Tx) applyPushed(from Pusher, it selection.Decision) (selection.DecisionResult, error) {
+func (tx *Tx) applyPushed(from Pusher, b *pushBatch, it Pushed) (selection.DecisionResult, error) {
 	res := selection.DecisionResult{ID: it.ID}
 	reject := func(reason string) (selection.DecisionResult, error) {
 		res.Status, res.Reason = selection.DecisionRejected, reason
@@ -84,21 +99,16 @@ func (tx *Tx) applyPushed(from Pusher, it selection.Decision) (selection.Decisio
 	}
 
 	// A decision applied before is a duplicate.
-	var n int
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM sync_items WHERE id = ?`, it.ID).Scan(&n)
-	if err != nil {
-		return res, fmt.Errorf("look up decision %s: %w", it.ID, err)
-	}
-	if n > 0 {
+	if b.applied[it.ID] {
 		res.Status = selection.DecisionDuplicate
 		return res, nil
 	}
 
-	// Decode it and check its province.
-	d, err := DecodeDecision(it.Kind, it.Data)
-	if err != nil {
-		return reject(err.Error())
+	// Check the pusher's role, and the decision's province.
+	if !from.Role.MayPush(it.Kind) {
+		return reject(fmt.Sprintf("a %s laptop may not push a %s decision", from.Role, it.Kind))
 	}
+	d := it.value
 	key, err := decisionKey(it.Kind, d)
 	if err != nil {
 		return reject(err.Error())
@@ -116,14 +126,19 @@ func (tx *Tx) applyPushed(from Pusher, it selection.Decision) (selection.Decisio
 	}
 
 	// Apply it if headquarters holds the version it was based on.
-	head, err := tx.headOf(it.Kind, key)
-	if err != nil {
-		return res, err
-	}
-	if head != it.Base {
+	ref := headRef{it.Kind, key}
+	if b.heads[ref] != it.Base {
 		return tx.conflict(res, it.Kind, key)
 	}
-	if err := tx.inSavepoint(func() error { return tx.writeDecision(d) }); err != nil {
+	write := func() error { return tx.writeDecision(d) }
+	if _, many := d.(*selection.FinalRunData); many {
+		// A run writes many rows: a refused one must leave none behind.
+		// Every other decision writes one row, which SQLite writes whole
+		// or not at all.
+		inner := write
+		write = func() error { return tx.inSavepoint(inner) }
+	}
+	if err := write(); err != nil {
 		switch {
 		case errors.Is(err, ErrStaleVersion), errors.Is(err, ErrLocked):
 			return tx.conflict(res, it.Kind, key)
@@ -139,7 +154,79 @@ func (tx *Tx) applyPushed(from Pusher, it selection.Decision) (selection.Decisio
 		return res, fmt.Errorf("record decision %s: %w", it.ID, err)
 	}
 	res.Status = selection.DecisionApplied
+	b.applied[it.ID], b.heads[ref] = true, it.ID
 	return res, tx.setHead(it.Kind, key, it.ID)
+}
+
+// pushBatch is what the decisions of a batch need to know of
+// headquarters, read once for the whole batch and kept up to date as
+// they apply: the decisions applied, and the versions of the records
+// decided on.
+type pushBatch struct {
+	applied map[string]bool
+	heads   map[headRef]string
+}
+
+// headRef names a decided record.
+type headRef struct {
+	kind selection.SyncKind
+	key  string
+}
+
+// chunk is how many values one lookup of loadPushBatch binds.
+const lookupChunk = 400
+
+// loadPushBatch reads which of a batch's decisions were applied before,
+// and the versions of the records they decide on.
+func (tx *Tx) loadPushBatch(items []Pushed) (*pushBatch, error) {
+	b := &pushBatch{applied: map[string]bool{}, heads: map[headRef]string{}}
+	refs := make([]headRef, 0, len(items))
+	for _, it := range items {
+		if key, err := decisionKey(it.Kind, it.value); err == nil {
+			refs = append(refs, headRef{it.Kind, key})
+		}
+	}
+	for start := 0; start < len(items); start += lookupChunk {
+		part := items[start:min(start+lookupChunk, len(items))]
+		args := make([]any, len(part))
+		for i, it := range part {
+			args[i] = it.ID
+		}
+		err := tx.eachRow(`SELECT id FROM sync_items WHERE id IN (`+marks("?", len(part))+`)`,
+			args, func(s scanner) error {
+				var id string
+				err := s.Scan(&id)
+				b.applied[id] = true
+				return err
+			})
+		if err != nil {
+			return nil, fmt.Errorf("look up decisions: %w", err)
+		}
+	}
+	for start := 0; start < len(refs); start += lookupChunk {
+		part := refs[start:min(start+lookupChunk, len(refs))]
+		args := make([]any, 0, 2*len(part))
+		for _, r := range part {
+			args = append(args, string(r.kind), r.key)
+		}
+		err := tx.eachRow(`SELECT kind, key, version FROM sync_heads WHERE (kind, key) IN
+			(VALUES `+marks("(?, ?)", len(part))+`)`, args, func(s scanner) error {
+			var r headRef
+			var v string
+			err := s.Scan(&r.kind, &r.key, &v)
+			b.heads[r] = v
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read versions: %w", err)
+		}
+	}
+	return b, nil
+}
+
+// marks returns n copies of a placeholder, separated by commas.
+func marks(mark string, n int) string {
+	return strings.TrimSuffix(strings.Repeat(mark+", ", n), ", ")
 }
 
 // conflict answers a decision with what headquarters holds.
@@ -221,7 +308,7 @@ func DecodeDecision(kind selection.SyncKind, data []byte) (any, error) {
 func (tx *Tx) provinceOf(d any) (string, error) {
 	one := func(what, query string, args ...any) (string, error) {
 		var p string
-		err := tx.tx.QueryRowContext(tx.ctx, query, args...).Scan(&p)
+		err := tx.queryRow(query, args...).Scan(&p)
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", what, notFound(err))
 		}

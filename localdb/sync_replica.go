@@ -3,7 +3,9 @@ package localdb
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"intiqa/selection"
@@ -61,7 +63,7 @@ func (db *DB) PublishRules(ctx context.Context, actor string, body []byte) (*Pub
 	p := &PublishedRules{Version: r.Version, Hash: r.Hash(), Body: body, PublishedAt: db.now().UTC()}
 	err = db.update(ctx, actor, func(tx *Tx) error {
 		var hash string
-		err := tx.tx.QueryRowContext(tx.ctx, `SELECT hash FROM rules WHERE version = ?`,
+		err := tx.queryRow(`SELECT hash FROM rules WHERE version = ?`,
 			p.Version).Scan(&hash)
 		switch err = notFound(err); {
 		case err == nil && hash == p.Hash:
@@ -159,12 +161,38 @@ func (tx *Tx) replicaOutcome(o *selection.Outcome) error {
 }
 
 // replicaReview writes a pulled review. Local reviews of the document at
-// its version or later that headquarters does not hold lost a conflict:
-// they are removed (their decisions wait among the conflicts) and the
-// removal is audited.
+// its version or later whose decisions headquarters refused lost a
+// conflict: they are removed (their decisions wait among the conflicts)
+// and the removal is audited.
 func (tx *Tx) replicaReview(r *selection.Review) error {
+	var later int
+	err := tx.queryRow(`SELECT count(*) FROM reviews WHERE document_id = ? AND version >= ?
+		AND id != ?`, r.DocumentID, r.Version, r.ID).Scan(&later)
+	if err != nil {
+		return fmt.Errorf("read reviews: %w", err)
+	}
+	if later > 0 {
+		if err := tx.supersedeReviews(r); err != nil {
+			return err
+		}
+	}
+	_, err = tx.exec(`INSERT INTO reviews (`+reviewColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO NOTHING`, r.ID, r.DocumentID, string(r.Verdict), string(r.Reason),
+		r.Comment, r.Reviewer, formatInstant(r.ReviewedAt), r.Version)
+	if err != nil {
+		return fmt.Errorf("write review %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// supersedeReviews removes the local reviews a pulled one displaces.
+func (tx *Tx) supersedeReviews(r *selection.Review) error {
 	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+reviewColumns+` FROM reviews
-		WHERE document_id = ? AND version >= ? AND id != ?`, r.DocumentID, r.Version, r.ID)
+		WHERE document_id = ? AND version >= ? AND id != ?
+		AND (id IN (SELECT json_extract(mine, '$.ID') FROM sync_conflicts
+				WHERE kind = 'review' AND key = document_id)
+			OR id IN (SELECT json_extract(data, '$.ID') FROM sync_outbox
+				WHERE kind = 'review' AND key = document_id))`, r.DocumentID, r.Version, r.ID)
 	if err != nil {
 		return fmt.Errorf("read reviews: %w", err)
 	}
@@ -178,6 +206,22 @@ func (tx *Tx) replicaReview(r *selection.Review) error {
 		losers = append(losers, l)
 	}
 	rows.Close()
+	// A review at the same version that headquarters never refused (a
+	// headquarters restored from a backup) would block the pull for
+	// ever: it is kept among the conflicts too.
+	occupant, err := scanReview(tx.queryRow(`SELECT `+reviewColumns+` FROM reviews
+		WHERE document_id = ? AND version = ? AND id != ?`, r.DocumentID, r.Version, r.ID))
+	switch {
+	case err == nil && !slices.ContainsFunc(losers, func(l *selection.Review) bool {
+		return l.ID == occupant.ID
+	}):
+		if err := tx.keepOrphanReview(occupant, r); err != nil {
+			return err
+		}
+		losers = append(losers, occupant)
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return fmt.Errorf("read reviews: %w", err)
+	}
 	for _, l := range losers {
 		if _, err := tx.exec(`DELETE FROM reviews WHERE id = ?`, l.ID); err != nil {
 			return fmt.Errorf("remove review %s: %w", l.ID, err)
@@ -185,12 +229,6 @@ func (tx *Tx) replicaReview(r *selection.Review) error {
 		if err := tx.auditAlways("review.superseded", "review", l.ID, l, nil); err != nil {
 			return err
 		}
-	}
-	_, err = tx.exec(`INSERT INTO reviews (`+reviewColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO NOTHING`, r.ID, r.DocumentID, string(r.Verdict), string(r.Reason),
-		r.Comment, r.Reviewer, formatInstant(r.ReviewedAt), r.Version)
-	if err != nil {
-		return fmt.Errorf("write review %s: %w", r.ID, err)
 	}
 	return nil
 }
@@ -226,6 +264,28 @@ func (tx *Tx) replicaWithdrawal(w *selection.Withdrawal) error {
 		formatInstant(w.RecordedAt))
 	if err != nil {
 		return fmt.Errorf("write withdrawal %s: %w", w.ID, err)
+	}
+	return nil
+}
+
+// keepOrphanReview keeps among the conflicts a local review that a
+// pulled one displaces although headquarters never refused it.
+func (tx *Tx) keepOrphanReview(mine, theirs *selection.Review) error {
+	m, err := json.Marshal(mine)
+	if err != nil {
+		return err
+	}
+	t, err := json.Marshal(theirs)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(`INSERT INTO sync_conflicts (id, kind, key, status, reason, actor, mine,
+		theirs, detected_at) VALUES (?, 'review', ?, 'conflict', ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO NOTHING`, "review:"+mine.ID, mine.DocumentID,
+		"headquarters holds another review at this version", mine.Reviewer, string(m), string(t),
+		formatInstant(tx.now))
+	if err != nil {
+		return fmt.Errorf("queue conflict on review %s: %w", mine.ID, err)
 	}
 	return nil
 }

@@ -19,6 +19,10 @@ const (
 	settingToken    = "token"    // the enrollment token (a secret: never audited)
 	settingRole     = "role"     // the role the token was issued for
 	settingEnrolled = "enrolled" // when the laptop was enrolled
+
+	// settingBulkApplicants is set while a bulk import logs its
+	// applicants at its end.
+	settingBulkApplicants = "bulk_applicants"
 )
 
 // Enrollment is what a laptop knows of its enrollment with headquarters.
@@ -43,7 +47,7 @@ func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 // setting reads one setting inside a transaction.
 func (tx *Tx) setting(key string) (string, error) {
 	var v string
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT value FROM sync_settings WHERE key = ?`, key).Scan(&v)
+	err := tx.queryRow(`SELECT value FROM sync_settings WHERE key = ?`, key).Scan(&v)
 	if err := notFound(err); err != nil && !errors.Is(err, ErrNotFound) {
 		return "", fmt.Errorf("read setting %s: %w", key, err)
 	}
@@ -75,7 +79,7 @@ func (db *DB) Enroll(ctx context.Context, actor string, e Enrollment) error {
 	}
 	return db.update(ctx, actor, func(tx *Tx) error {
 		var pending int
-		if err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM sync_outbox`).Scan(&pending); err != nil {
+		if err := tx.queryRow(`SELECT count(*) FROM sync_outbox`).Scan(&pending); err != nil {
 			return fmt.Errorf("count outbox: %w", err)
 		}
 		if pending > 0 {
@@ -136,4 +140,17 @@ func (tx *Tx) cursor() (int64, error) {
 		return 0, err
 	}
 	return strconv.ParseInt(v, 10, 64)
+}
+
+// MoveHQ records a new address for headquarters, keeping the enrollment.
+func (db *DB) MoveHQ(ctx context.Context, actor, url string) error {
+	return db.update(ctx, actor, func(tx *Tx) error {
+		if token, err := tx.setting(settingToken); err != nil || token == "" {
+			return errors.Join(fmt.Errorf("move headquarters: %w", ErrNotFound), err)
+		}
+		if err := tx.putSetting(settingURL, url); err != nil {
+			return err
+		}
+		return tx.audit("sync.move", "sync", db.scope, nil, map[string]string{"url": url})
+	})
 }

@@ -174,7 +174,7 @@ func (db *DB) PutTraining(ctx context.Context, actor string, t *selection.Traini
 }
 
 func (tx *Tx) putTraining(t *selection.TrainingProgress, auditCreate bool) (putOutcome, error) {
-	row := tx.tx.QueryRowContext(tx.ctx,
+	row := tx.queryRow(
 		`SELECT `+trainingColumns+` FROM training WHERE applicant_id = ?`, t.ApplicantID)
 	before, err := scanTraining(row)
 	outcome := putUpdated

@@ -219,7 +219,7 @@ func TestRolesEnforced(t *testing.T) {
 		body   []byte
 		want   int
 	}{
-		{selection.SyncPanel, http.MethodPost, push, pushBody(f.docsA[0]), 403},
+		{selection.SyncPanel, http.MethodPost, push, pushBody(f.docsA[0]), 200}, // rejected
 		{selection.SyncCoordinator, http.MethodPost, push, pushBody(f.docsA[0]), 403},
 		{selection.SyncSupervisor, http.MethodGet, f.srv.URL + isync.PathProgress, nil, 403},
 		{selection.SyncPanel, http.MethodGet, f.srv.URL + isync.PathProgress, nil, 403},
@@ -230,6 +230,16 @@ func TestRolesEnforced(t *testing.T) {
 		status, body := request(t, c.method, c.url, f.mustToken(t, provinceA, c.role), c.body, hdr)
 		if status != c.want {
 			t.Errorf("%s %s %s: %d %s, want %d", c.role, c.method, c.url, status, body, c.want)
+		}
+		var resp isync.PushResponse
+		if c.method == http.MethodPost && status == 200 && json.Unmarshal(body, &resp) == nil {
+			want := selection.DecisionApplied
+			if c.role == selection.SyncPanel {
+				want = selection.DecisionRejected
+			}
+			if len(resp.Results) != 1 || resp.Results[0].Status != want {
+				t.Errorf("%s push answered %s, want %s", c.role, body, want)
+			}
 		}
 	}
 }
@@ -270,5 +280,50 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	if status, _ := request(t, http.MethodGet, f.srv.URL+isync.PathHealth, "", nil, nil); status != 200 {
 		t.Errorf("health: %d", status)
+	}
+}
+
+func TestStreamedPushRefusals(t *testing.T) {
+	f := MustHQ(t)
+	token := f.mustToken(t, provinceA, selection.SyncSupervisor)
+	url := f.srv.URL + strings.Replace(isync.PathDecisionStream, "{province}", provinceA, 1)
+	before := hqState(t, f)
+	stream := func(batches ...string) []byte { return gz([]byte(strings.Join(batches, "\n"))) }
+	cases := []struct {
+		name, contentType, encoding string
+		body                        []byte
+		status                      int
+		code                        string // of the answer's in-band error
+	}{
+		{"JSON content type", "application/json", "gzip", stream(`{"decisions":[]}`), 415, ""},
+		{"not compressed", "application/x-ndjson", "", []byte(`{"decisions":[]}`), 415, ""},
+		{"not gzip", "application/x-ndjson", "gzip", []byte(`{"decisions":[]}`), 400, ""},
+		{"malformed batch", "application/x-ndjson", "gzip", stream(`{"decisions":[`), 200,
+			isync.CodeBadRequest},
+		{"unknown field", "application/x-ndjson", "gzip",
+			stream(`{"decisions":[` + strings.Replace(validReview, `"by"`, `"x":1,"by"`, 1) + `]}`),
+			200, isync.CodeBadRequest},
+		{"another province's document", "application/x-ndjson", "gzip",
+			stream(string(pushBody(f.docsB[0]))), 200, isync.CodeForbidden},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := map[string]string{"Content-Type": c.contentType, "Content-Encoding": c.encoding}
+			status, body := request(t, http.MethodPost, url, token, c.body, h)
+			if status != c.status {
+				t.Fatalf("status %d, want %d: %s", status, c.status, body)
+			}
+			if c.code == "" {
+				return
+			}
+			var a isync.StreamAnswer
+			if err := json.Unmarshal(body, &a); err != nil || a.Error == nil ||
+				a.Error.Code != c.code || a.Status < 400 {
+				t.Errorf("answer %s: want an error %s (%v)", body, c.code, err)
+			}
+		})
+	}
+	if after := hqState(t, f); after != before {
+		t.Errorf("refused streams changed headquarters: %s, then %s", before, after)
 	}
 }

@@ -105,7 +105,8 @@ type Client struct {
 	docs    string
 	enr     localdb.Enrollment
 	opts    Options
-	http    *resty.Client
+	http    *resty.Client // requests, retried with backoff
+	stream  *resty.Client // streamed pushes, retried by Push itself
 	run     gosync.Mutex
 	running atomic.Bool
 }
@@ -124,8 +125,9 @@ func NewClient(db *localdb.DB, docs string, opts Options) (*Client, error) {
 		return nil, err
 	}
 	opts = opts.withDefaults()
+	stream := newResty(enr.URL, enr.Token, opts).SetRetryCount(0).SetTimeout(0)
 	return &Client{db: db, docs: docs, enr: *enr, opts: opts,
-		http: newResty(enr.URL, enr.Token, opts)}, nil
+		http: newResty(enr.URL, enr.Token, opts), stream: stream}, nil
 }
 
 // newResty sets up the HTTP client: base URL, token, timeout, and retry
@@ -217,10 +219,11 @@ func (c *Client) Status(ctx context.Context) (Status, error) {
 	return s, err
 }
 
-// Sync pushes the outbox, pulls the province's changes, then downloads
-// the document files the laptop lacks, reporting progress (which may be
-// nil) along the way. It records its outcome for Status. A Sync started
-// while another runs waits for it.
+// Sync pushes the outbox, pulls the province's changes, then (except on
+// an interview panel's laptop) downloads the document files it lacks,
+// reporting progress (which may be nil) along the way. It records its
+// outcome for Status. A Sync started while another runs waits for it.
+// Call it from a goroutine; cancel ctx to stop it.
 func (c *Client) Sync(ctx context.Context, progress func(Progress)) error {
 	c.run.Lock()
 	defer c.run.Unlock()
@@ -229,11 +232,13 @@ func (c *Client) Sync(ctx context.Context, progress func(Progress)) error {
 	if progress == nil {
 		progress = func(Progress) {}
 	}
+	// A push that headquarters refuses does not keep the laptop from
+	// receiving its province's changes.
 	err := c.Push(ctx, progress)
-	if err == nil {
-		err = c.Pull(ctx, progress)
+	if ctx.Err() == nil {
+		err = errors.Join(err, c.Pull(ctx, progress))
 	}
-	if err == nil {
+	if err == nil && c.enr.Role != selection.SyncPanel { // panels read no documents
 		err = c.FetchDocuments(ctx, progress)
 	}
 	msg := ""

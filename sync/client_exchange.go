@@ -13,38 +13,6 @@ import (
 	"intiqa/selection"
 )
 
-// Push sends the outbox in batches until it is empty. Each batch's
-// answers are recorded in one transaction: applied and duplicate
-// decisions leave the outbox, conflicting and rejected ones go to the
-// conflicts. A batch cut on its way is sent again; headquarters answers
-// duplicate for what it had applied.
-func (c *Client) Push(ctx context.Context, progress func(Progress)) error {
-	total, err := c.db.PendingCount(ctx)
-	if err != nil {
-		return err
-	}
-	done := 0
-	progress(Progress{Stage: StagePush, Total: total})
-	for {
-		items, err := c.db.Outbox(ctx, c.opts.BatchSize)
-		if err != nil {
-			return err
-		}
-		if len(items) == 0 {
-			return nil
-		}
-		results, err := c.PushBatch(ctx, items)
-		if err != nil {
-			return err
-		}
-		if err := c.db.Acknowledge(ctx, c.opts.Actor, results); err != nil {
-			return err
-		}
-		done += len(items)
-		progress(Progress{Stage: StagePush, Done: done, Total: max(total, done)})
-	}
-}
-
 // PushBatch sends one batch of decisions, gzip-compressed, and returns
 // headquarters' answers, checked to match the batch.
 func (c *Client) PushBatch(ctx context.Context, items []selection.Decision) ([]selection.DecisionResult, error) {
@@ -86,26 +54,51 @@ func gzipJSON(v any) ([]byte, error) {
 
 // Pull receives the province's changes after the laptop's cursor, page
 // by page; each page is applied with its cursor in one transaction, so a
-// cut pull resumes after the last page applied.
+// cut pull resumes after the last page applied. The next page is fetched
+// while the laptop applies the current one.
 func (c *Client) Pull(ctx context.Context, progress func(Progress)) error {
 	cursor, err := c.db.Cursor(ctx)
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan fetched, 1)
+	go c.fetchPages(ctx, cursor, pages)
 	done := 0
 	progress(Progress{Stage: StagePull})
-	for {
-		page, err := c.PullPage(ctx, cursor)
-		if err != nil {
-			return err
+	for f := range pages {
+		if f.err != nil {
+			return f.err
 		}
-		if err := c.db.ApplyChanges(ctx, c.opts.Actor, page); err != nil {
+		if err := c.db.ApplyChanges(ctx, c.opts.Actor, f.page); err != nil {
 			return fmt.Errorf("pull: %w", err)
 		}
-		done += len(page.Changes)
+		done += len(f.page.Changes)
 		progress(Progress{Stage: StagePull, Done: done})
-		if !page.More || page.Cursor <= cursor {
-			return nil
+	}
+	return nil
+}
+
+// fetched is a page of a pull, or the error that ended it.
+type fetched struct {
+	page *selection.ChangePage
+	err  error
+}
+
+// fetchPages fetches pages from cursor on until the last one, an error,
+// or ctx is done.
+func (c *Client) fetchPages(ctx context.Context, cursor int64, out chan<- fetched) {
+	defer close(out)
+	for {
+		page, err := c.PullPage(ctx, cursor)
+		select {
+		case out <- fetched{page, err}:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil || !page.More || page.Cursor <= cursor {
+			return
 		}
 		cursor = page.Cursor
 	}

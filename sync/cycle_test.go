@@ -11,6 +11,7 @@ import (
 
 	"intiqa/localdb"
 	"intiqa/selection"
+	isync "intiqa/sync"
 )
 
 var decidedAt = time.Date(2024, 5, 20, 10, 0, 0, 0, time.UTC)
@@ -94,6 +95,27 @@ func TestFullCycle(t *testing.T) {
 		}
 		if _, err := c.l.db.Rubric(ctx, "2024.1"); err != nil {
 			t.Errorf("%s: rubric not pulled: %v", c.l.name, err)
+		}
+		if rules, err := c.l.db.PublishedRulesList(ctx); err != nil || len(rules) != 1 {
+			t.Errorf("%s: rules pulled: %d, %v", c.l.name, len(rules), err)
+		}
+		if needs, err := c.l.db.Needs(ctx); err != nil || len(needs) == 0 {
+			t.Errorf("%s: needs pulled: %d, %v", c.l.name, len(needs), err)
+		}
+		for _, p := range []string{provinceA, provinceB} {
+			outs, err := c.l.db.Outcomes(ctx, "PRE-"+p)
+			want := 0
+			if p == c.province {
+				want = fixtureApplicants
+			}
+			if err != nil || len(outs) != want {
+				t.Errorf("%s: %d outcomes of the pre-selection of %s, want %d (%v)", c.l.name,
+					len(outs), p, want, err)
+			}
+		}
+		tr, err := c.l.db.TrainingOf(ctx, c.docs[0].ApplicantID)
+		if err != nil || tr.ModulesCompleted != 2 {
+			t.Errorf("%s: training pulled: %+v, %v", c.l.name, tr, err)
 		}
 	}
 
@@ -244,5 +266,93 @@ func TestPushRetriedIsHarmless(t *testing.T) {
 		if rs, err := f.db.Reviews(ctx, d.ID); err != nil || len(rs) != 1 {
 			t.Errorf("hq reviews of %s: %d, %v", d.ID, len(rs), err)
 		}
+	}
+}
+
+func TestAttendanceConflictKeepTheirs(t *testing.T) {
+	ctx := context.Background()
+	f := MustHQ(t)
+	a1 := MustLaptop(t, f, "a1", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	a2 := MustLaptop(t, f, "a2", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	a1.mustSync(t)
+	applicant := f.docsA[0].ApplicantID
+	decide(t, a1, provinceA, "S1", applicant)
+	a1.mustSync(t)
+	a2.mustSync(t)
+
+	// Both record the candidate's attendance differently, offline; a2's
+	// arrives second and waits; a2 shows a1's meanwhile.
+	mark := func(l *laptop, present bool) {
+		t.Helper()
+		if err := l.db.PutAttendance(ctx, l.name, &selection.Attendance{SessionID: "S1",
+			ApplicantID: applicant, Present: present, RecordedBy: l.name,
+			RecordedAt: decidedAt.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mark(a1, false)
+	mark(a2, true)
+	a1.mustSync(t)
+	a2.mustSync(t)
+	conflicts, err := a2.c.Conflicts(ctx)
+	if err != nil || len(conflicts) != 1 || conflicts[0].Kind != selection.KindAttendance {
+		t.Fatalf("a2 conflicts: %+v, %v", conflicts, err)
+	}
+	if att, _ := a2.db.Attendance(ctx, "S1"); len(att) != 1 || att[0].Present || att[0].RecordedBy != "a1" {
+		t.Errorf("a2 shows %+v, want a1's record", att)
+	}
+
+	// The supervisor confirms a1's record: it syncs, and everyone agrees.
+	if err := a2.c.Resolve(ctx, "sup", conflicts[0].ID, selection.KeepTheirs); err != nil {
+		t.Fatal(err)
+	}
+	a2.mustSync(t)
+	a1.mustSync(t)
+	for name, db := range map[string]*localdb.DB{"hq": f.db, "a1": a1.db, "a2": a2.db} {
+		att, err := db.Attendance(ctx, "S1")
+		if err != nil || len(att) != 1 || att[0].Present || att[0].RecordedBy != "a1" {
+			t.Errorf("%s attendance: %+v, %v", name, att, err)
+		}
+	}
+	for _, l := range []*laptop{a1, a2} {
+		if n, _ := l.db.ConflictCount(ctx); n != 0 {
+			t.Errorf("%s: %d conflicts", l.name, n)
+		}
+	}
+}
+
+func TestResolveWaitsForTheirDecision(t *testing.T) {
+	ctx := context.Background()
+	f := MustHQ(t)
+	a1 := MustLaptop(t, f, "a1", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	a2 := MustLaptop(t, f, "a2", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	a1.mustSync(t)
+	a2.mustSync(t)
+	d := f.docsA[1]
+	if err := a1.db.AddReview(ctx, "sup1", review("R-1", d, selection.VerdictAccepted)); err != nil {
+		t.Fatal(err)
+	}
+	if err := a2.db.AddReview(ctx, "sup2", review("R-2", d, selection.VerdictRejected)); err != nil {
+		t.Fatal(err)
+	}
+	a1.mustSync(t)
+	if err := a2.c.Push(ctx, func(isync.Progress) {}); err != nil {
+		t.Fatal(err)
+	}
+	conflicts, _ := a2.c.Conflicts(ctx)
+	if len(conflicts) != 1 {
+		t.Fatalf("%d conflicts", len(conflicts))
+	}
+	if err := a2.c.Resolve(ctx, "sup2", conflicts[0].ID, selection.KeepMine); !errors.Is(err, selection.ErrSyncFirst) {
+		t.Fatalf("resolve before pulling a1's review: %v, want ErrSyncFirst", err)
+	}
+	if err := a2.c.Pull(ctx, func(isync.Progress) {}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a2.c.Resolve(ctx, "sup2", conflicts[0].ID, selection.KeepMine); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := a2.db.PendingCount(ctx); n != 1 {
+		t.Errorf("%d decisions pending after the resolution, want 1", n)
 	}
 }

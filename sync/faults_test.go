@@ -211,7 +211,7 @@ func childPush(path, docs string) int {
 		fmt.Println("error", err)
 		return 1
 	}
-	c, err := isync.NewClient(db, docs, isync.Options{BatchSize: 10, Retries: -1})
+	c, err := isync.NewClient(db, docs, isync.Options{BatchSize: 5, Retries: -1})
 	if err != nil {
 		fmt.Println("error", err)
 		return 1
@@ -239,7 +239,7 @@ func TestKilledMidPush(t *testing.T) {
 			w.round++
 		}
 		a1.db.Close()
-		if killChild(t, path, a1.docs, rand.IntN(3)) {
+		if killChild(t, path, a1.docs, rand.IntN(2)) {
 			kills++
 		}
 		db, err := localdb.Open(ctx, path, localdb.Options{})

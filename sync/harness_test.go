@@ -102,6 +102,24 @@ func (f *hqFixture) mustProvince(tb testing.TB, province string) []selection.Doc
 			tb.Fatal(err)
 		}
 	}
+	// Training progress and the pre-selection's outcomes of every
+	// applicant.
+	outcomes := make([]selection.Outcome, len(as))
+	for i, a := range as {
+		t := &selection.TrainingProgress{ApplicantID: a.ID, Started: true, ModulesCompleted: 2,
+			ModulesTotal: 5}
+		if err := f.db.PutTraining(ctx, "hq", t); err != nil {
+			tb.Fatal(err)
+		}
+		outcomes[i] = selection.Outcome{ApplicantID: a.ID, Status: selection.StatusInvited,
+			CommuneCode: a.Choices[0], Rank: i + 1, Score: 50, Lottery: uint64(i)}
+	}
+	run := &selection.Run{ID: "PRE-" + province, Kind: selection.RunPreselection,
+		RulesVersion: "2024.1", Seed: "1", StartedAt: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+	if err := f.db.SaveRun(ctx, "hq", run, outcomes); err != nil {
+		tb.Fatal(err)
+	}
+
 	var docs []selection.Document
 	for i, a := range as[:fixtureUploaders] {
 		body := make([]byte, 2000+97*i)

@@ -39,13 +39,15 @@ func ImportLaptopBundle(ctx context.Context, hq *localdb.DB, r io.Reader) (*loca
 	if len(content.Decisions) == 0 {
 		return tok, nil, nil
 	}
-	for i, d := range content.Decisions {
-		if err := checkDecision(d); err != nil {
-			return nil, nil, fmt.Errorf("%w: decision %d: %v", ErrBadRequest, i, err)
-		}
+	if err := checkDecisions(content.Decisions); err != nil {
+		return nil, nil, err
+	}
+	pushed, err := localdb.DecodePushed(content.Decisions)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrBadRequest, err)
 	}
 	from := localdb.Pusher{TokenID: tok.ID, Province: tok.Province, Role: tok.Role}
-	results, err := hq.ApplyDecisions(ctx, from, content.Decisions)
+	results, err := hq.ApplyDecisions(ctx, from, pushed)
 	if err != nil {
 		return nil, nil, err
 	}

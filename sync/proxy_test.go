@@ -44,13 +44,22 @@ const (
 // MustProxy starts a proxy to target ("host:port").
 func MustProxy(tb testing.TB, target string, seed uint64) *faultProxy {
 	tb.Helper()
+	p := newProxy(target, seed)
+	if p == nil {
+		tb.Fatal("proxy: cannot listen on loopback")
+	}
+	tb.Cleanup(p.Close)
+	return p
+}
+
+// newProxy starts a proxy to target, nil if it cannot listen.
+func newProxy(target string, seed uint64) *faultProxy {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		tb.Fatal(err)
+		return nil
 	}
 	p := &faultProxy{ln: ln, target: target, rng: rand.New(rand.NewPCG(seed, 7))}
 	go p.accept()
-	tb.Cleanup(p.Close)
 	return p
 }
 

@@ -82,6 +82,7 @@ func (s *Server) routes() []route {
 		r(http.MethodGet, PathProgress, s.authed(onlyRoles(selection.SyncCoordinator), s.handleProgress)),
 		r(http.MethodGet, PathChanges, s.authed(ownProvince, s.handleChanges)),
 		r(http.MethodPost, PathDecisions, s.authed(pushers, s.handleDecisions)),
+		r(http.MethodPost, PathDecisionStream, s.authed(pushers, s.handleDecisionStream)),
 		r(http.MethodGet, PathDocument, s.authed(readers, s.handleDocument)),
 	}
 }

@@ -61,9 +61,9 @@ func (s *Server) handleDecisions(w http.ResponseWriter, r *http.Request, t *loca
 
 	// Apply it in one transaction.
 	from := localdb.Pusher{TokenID: t.ID, Province: t.Province, Role: t.Role}
-	results, err := s.db.ApplyDecisions(r.Context(), from, req.Decisions)
+	results, err := s.db.ApplyDecisions(r.Context(), from, req.pushed)
 	switch {
-	case errors.Is(err, localdb.ErrScope), errors.Is(err, localdb.ErrForbidden):
+	case errors.Is(err, localdb.ErrScope):
 		writeError(w, &APIError{Status: http.StatusForbidden, Code: CodeForbidden,
 			Message: "envoi refusé, rien n'a été appliqué : " + err.Error()})
 		return

@@ -24,6 +24,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -65,6 +66,8 @@ const (
 // PushRequest is the body of a push: a batch of the outbox.
 type PushRequest struct {
 	Decisions []selection.Decision `json:"decisions"`
+
+	pushed []localdb.Pushed // the decisions with their data decoded
 }
 
 // PushResponse answers a push, decision by decision, in order.
@@ -168,12 +171,24 @@ func DecodePush(body []byte) (*PushRequest, error) {
 		return nil, fmt.Errorf("%w: %d décisions, au plus %d par envoi", ErrTooLarge,
 			len(req.Decisions), MaxBatch)
 	}
-	for i, d := range req.Decisions {
-		if err := checkDecision(d); err != nil {
-			return nil, fmt.Errorf("%w: décision %d: %v", ErrBadRequest, i, err)
-		}
+	if err := checkDecisions(req.Decisions); err != nil {
+		return nil, err
+	}
+	var err error
+	if req.pushed, err = localdb.DecodePushed(req.Decisions); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadRequest, err)
 	}
 	return &req, nil
+}
+
+// checkDecisions checks the envelope of every decision of a batch.
+func checkDecisions(ds []selection.Decision) error {
+	for i, d := range ds {
+		if err := checkDecision(d); err != nil {
+			return fmt.Errorf("%w: décision %d: %v", ErrBadRequest, i, err)
+		}
+	}
+	return nil
 }
 
 // checkDecision checks one decision of a push.
@@ -185,9 +200,10 @@ func checkDecision(d selection.Decision) error {
 		return fmt.Errorf("base %q: au plus %d caractères", d.Base, maxIDLength)
 	case len(d.Data) == 0:
 		return errors.New("champ \"data\" absent")
+	case !slices.Contains(selection.DecisionKinds, d.Kind):
+		return fmt.Errorf("type de décision inconnu %q", d.Kind)
 	}
-	_, err := localdb.DecodeDecision(d.Kind, d.Data)
-	return err
+	return nil
 }
 
 // decodeStrict decodes one JSON value into v, refusing unknown fields

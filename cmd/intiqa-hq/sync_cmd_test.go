@@ -120,16 +120,20 @@ func TestServeHTTPAndTLSWithGracefulShutdown(t *testing.T) {
 		t.Errorf("serve after interrupt: exit %d", code)
 	}
 
-	// TLS with a certificate and key given by flags.
+	// TLS with a certificate and key given by flags; a laptop enrolls
+	// and syncs over it.
 	cert, key, pool := mustCert(t)
+	token := MustTokenCreate(t, db, "09.163", "supervisor")
 	addr, stop = startServe(t, "--db", db, "--addr", "127.0.0.1:0", "--tls-cert", cert,
 		"--tls-key", key)
-	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+	client := &http.Client{Transport: transport}
 	resp, err = client.Get("https://" + addr + isync.PathHealth)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("health over https: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	mustSyncOver(t, "https://"+addr, token, transport)
 	if r2, err := http.Get("http://" + addr + isync.PathHealth); err == nil {
 		r2.Body.Close()
 		if r2.StatusCode == 200 {
@@ -279,5 +283,32 @@ func mustImportBundle(tb testing.TB, db *localdb.DB, path string) {
 	defer f.Close()
 	if _, err := isync.ImportBundle(context.Background(), db, "admin", f); err != nil {
 		tb.Fatalf("import bundle %s: %v", filepath.Base(path), err)
+	}
+}
+
+// mustSyncOver enrolls a new laptop of 09.163 with headquarters at url
+// and syncs it.
+func mustSyncOver(tb testing.TB, url, token string, transport http.RoundTripper) {
+	tb.Helper()
+	ctx := context.Background()
+	dir := tb.TempDir()
+	lap, err := localdb.Open(ctx, filepath.Join(dir, "laptop.db"), localdb.Options{Scope: "09.163"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer lap.Close()
+	opts := isync.Options{Transport: transport, Retries: -1}
+	if _, err := isync.Enroll(ctx, lap, "admin", url, token, opts); err != nil {
+		tb.Fatalf("enroll over %s: %v", url, err)
+	}
+	c, err := isync.NewClient(lap, filepath.Join(dir, "documents"), opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := c.Sync(ctx, nil); err != nil {
+		tb.Fatalf("sync over %s: %v", url, err)
+	}
+	if st, err := c.Status(ctx); err != nil || st.LastSuccess.IsZero() || st.LastError != "" {
+		tb.Errorf("status after sync over %s: %+v, %v", url, st, err)
 	}
 }

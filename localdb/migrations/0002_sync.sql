@@ -142,8 +142,11 @@ WHEN (SELECT value FROM meta WHERE key = 'scope') = ''
 BEGIN INSERT INTO sync_changes (kind, key, province) VALUES ('need', NEW.commune_code,
     coalesce((SELECT province_code FROM communes WHERE code = NEW.commune_code), '-')); END;
 
+-- A bulk import into an empty table logs its applicants at its end, in one
+-- statement (see Tx.suspendChangeLog).
 CREATE TRIGGER sync_applicant_ins AFTER INSERT ON applicants
 WHEN (SELECT value FROM meta WHERE key = 'scope') = ''
+    AND NOT EXISTS (SELECT 1 FROM sync_settings WHERE key = 'bulk_applicants')
 BEGIN INSERT INTO sync_changes (kind, key, province) VALUES ('applicant', NEW.id, NEW.province_code); END;
 CREATE TRIGGER sync_applicant_upd AFTER UPDATE ON applicants
 WHEN (SELECT value FROM meta WHERE key = 'scope') = ''
