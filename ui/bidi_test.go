@@ -104,3 +104,18 @@ func TestArabicDisplayNeeded(t *testing.T) {
 		t.Skip("this Fyne lays out mixed text correctly by itself")
 	}
 }
+
+// TestDisplayOnce checks that prepared text is left as is when prepared
+// again (the widgets' helpers prepare what they are given), and that
+// text with no Arabic is never touched.
+func TestDisplayOnce(t *testing.T) {
+	for _, s := range []string{"إقليم Chtouka 12", "Biougra", "العلوي أمين", ""} {
+		once := display(s)
+		if twice := display(once); twice != once {
+			t.Errorf("display(display(%q)) = %q; want %q", s, twice, once)
+		}
+	}
+	if got := display("Chtouka-Aït Baha (09.163)"); got != "Chtouka-Aït Baha (09.163)" {
+		t.Errorf("Latin text changed: %q", got)
+	}
+}
