@@ -169,7 +169,8 @@ func (v *detailView) interviews() fyne.CanvasObject {
 		}
 		result := tr("Résultat du jury non encore arrêté")
 		if r.Result != nil {
-			result = tr("Note du jury : {{.Score}} / 100", map[string]any{"Score": r.Result.Score().String()})
+			result = tr("Note du jury : {{.Score}} / 100",
+				map[string]any{"Score": r.Result.Score().String()})
 		}
 		box.Add(fields(tr("Séance"), r.Session.StartsAt.Local().Format("02/01/2006 15:04")+
 			" · "+r.Session.Place, tr("Poste"), roleName(r.Convoked.Role),
@@ -198,7 +199,8 @@ func (v *detailView) selection() fyne.CanvasObject {
 	}
 	if f := v.d.Final; f != nil {
 		final := []string{tr("Sélection finale"), statusLabel(f.Status),
-			tr("Motif"), finalReasonLabel(f.Reason), tr("Score composite"), fmt.Sprintf("%.2f", f.Score)}
+			tr("Motif"), finalReasonLabel(f.Reason),
+			tr("Score composite"), fmt.Sprintf("%.2f", f.Score)}
 		if f.Role != "" {
 			final = append(final, tr("Poste"), roleName(f.Role))
 		}
@@ -233,7 +235,8 @@ func (v *detailView) explanation(e *selection.Explanation) fyne.CanvasObject {
 		}
 		var parts []string
 		for _, p := range c.Merit.Parts {
-			parts = append(parts, fmt.Sprintf("%s %d×%d%%", meritLabel(p.Criterion), p.Points, p.Weight))
+			parts = append(parts, fmt.Sprintf("%s %d×%d%%", meritLabel(p.Criterion), p.Points,
+				p.Weight))
 		}
 		box.Add(fields(
 			tr("Choix {{.N}}", map[string]any{"N": c.Choice}), v.commune(c.CommuneCode),

@@ -86,7 +86,8 @@ func (s *applicantsScreen) build() fyne.CanvasObject {
 	s.empty.Alignment = fyne.TextAlignCenter
 	s.loading = widget.NewProgressBarInfinite()
 	s.table = s.buildTable()
-	s.detail = container.NewVBox(paragraph(tr("Choisissez un candidat dans la liste pour voir son dossier.")))
+	s.detail = container.NewVBox(paragraph(
+		tr("Choisissez un candidat dans la liste pour voir son dossier.")))
 	s.buildFilters(terr, p)
 	s.refreshCount()
 

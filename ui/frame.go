@@ -89,7 +89,8 @@ func (f *frame) topBar() fyne.CanvasObject {
 	u := f.sess.svc.User()
 	f.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	f.title.Truncation = fyne.TextTruncateEllipsis
-	fr := widget.NewLabelWithStyle(provinceTitleFR(f.province), fyne.TextAlignTrailing, fyne.TextStyle{})
+	fr := widget.NewLabelWithStyle(provinceTitleFR(f.province), fyne.TextAlignTrailing,
+		fyne.TextStyle{})
 	fr.Truncation = fyne.TextTruncateEllipsis
 	place := container.NewVBox(fr, arabicLabel(provinceTitleARRaw(f.province)))
 	who := widget.NewLabelWithStyle(display(u.DisplayName+" · "+roleLabel(u.Role)),

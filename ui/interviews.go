@@ -161,7 +161,8 @@ func (s *interviewsScreen) candidatesView() fyne.CanvasObject {
 	head := container.NewVBox()
 	if x != nil {
 		head.Add(heading(display(x.Place + " · " + x.StartsAt.Local().Format("02/01/2006 15:04"))))
-		head.Add(caption(trRaw("Jury : {{.Members}}", map[string]any{"Members": strings.Join(x.Panel, ", ")})))
+		head.Add(caption(trRaw("Jury : {{.Members}}",
+			map[string]any{"Members": strings.Join(x.Panel, ", ")})))
 	}
 	if s.sess.svc.Can(office.ActPlanInterviews) && x != nil {
 		n := widget.NewEntry()

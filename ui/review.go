@@ -426,7 +426,8 @@ func (s *reviewScreen) refreshCounts() {
 		"Acc": formatCount(c.DocsAccepted), "Rej": formatCount(c.DocsRejected),
 		"Pending": formatCount(c.DocsPending)}))
 	n := s.queue.Len()
-	s.position.SetText(fmt.Sprintf("%s / %s", formatCount(min(s.queue.Position()+1, n)), formatCount(n)))
+	s.position.SetText(fmt.Sprintf("%s / %s", formatCount(min(s.queue.Position()+1, n)),
+		formatCount(n)))
 	if c.Documents > 0 {
 		s.bar.SetValue(float64(c.DocsReviewed()) / float64(c.Documents))
 	}

@@ -46,7 +46,8 @@ func (s *selectionScreen) build() fyne.CanvasObject {
 	top := container.NewVBox(heading(tr("Sélection finale")))
 	if s.sess.svc.Can(office.ActRunSelection) {
 		s.seed = widget.NewEntry()
-		run := widget.NewButtonWithIcon(tr("Prévisualiser la sélection"), theme.SearchIcon(), s.onPreview)
+		run := widget.NewButtonWithIcon(tr("Prévisualiser la sélection"), theme.SearchIcon(),
+			s.onPreview)
 		run.Importance = widget.HighImportance
 		top.Add(paragraph(tr("La sélection retient, commune par commune, les candidats dont les " +
 			"pièces sont acceptées, présents et reçus à l'entretien, classés par score composite " +

@@ -60,7 +60,8 @@ func userMessage(err error) string {
 	case errors.Is(err, office.ErrExists):
 		return tr("Ce compte existe déjà.")
 	case errors.Is(err, selection.ErrStaleVersion):
-		return tr("Un autre poste a décidé entre-temps : rouvrez la liste pour voir la décision à jour.")
+		return tr("Un autre poste a décidé entre-temps : " +
+			"rouvrez la liste pour voir la décision à jour.")
 	case errors.Is(err, selection.ErrLocked):
 		return tr("Cette fiche est déjà envoyée et ne peut plus changer.")
 	case errors.Is(err, ErrEnrollUnavailable):
@@ -70,7 +71,8 @@ func userMessage(err error) string {
 	case errors.Is(err, office.ErrInvalid):
 		return tr("Certaines informations manquent ou sont hors limites : vérifiez le formulaire.")
 	}
-	return tr("L'opération a échoué. Réessayez ; si cela persiste, transmettez le journal à l'assistance.")
+	return tr("L'opération a échoué. Réessayez ; " +
+		"si cela persiste, transmettez le journal à l'assistance.")
 }
 
 // showError logs an error and tells the user about it.

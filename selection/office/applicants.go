@@ -73,7 +73,8 @@ func (s *Service) Province(ctx context.Context) (selection.Province, error) {
 
 // preselection returns the latest pre-selection run and its outcomes by
 // applicant; with no run, nil and an empty map.
-func (s *Service) preselection(ctx context.Context) (*selection.Run, map[string]selection.Outcome, error) {
+func (s *Service) preselection(ctx context.Context) (*selection.Run,
+	map[string]selection.Outcome, error) {
 	c := s.cached()
 	c.preOnce.Do(func() {
 		c.preOut = map[string]selection.Outcome{}
@@ -119,7 +120,8 @@ func (s *Service) CountApplicants(ctx context.Context) (int, error) {
 // Applicants streams the province's applicants that match f, by ID.
 // Users who may not see personal data get them without national ID,
 // phone, e-mail and birth date.
-func (s *Service) Applicants(ctx context.Context, f selection.ApplicantFilter) iter.Seq2[*selection.Applicant, error] {
+func (s *Service) Applicants(ctx context.Context,
+	f selection.ApplicantFilter) iter.Seq2[*selection.Applicant, error] {
 	return func(yield func(*selection.Applicant, error) bool) {
 		if _, err := s.check(ActViewApplicants); err != nil {
 			yield(nil, err)

@@ -93,7 +93,8 @@ func (s *Service) Figures(ctx context.Context) (*Figures, error) {
 // countApplicants counts applications by category and first choice, and
 // the pre-selection's outcomes by commune.
 func (s *Service) countApplicants(ctx context.Context, f *Figures, idx map[string]int) error {
-	for a, err := range s.store.Applicants(ctx, selection.ApplicantFilter{ProvinceCode: f.Province.Code}) {
+	filter := selection.ApplicantFilter{ProvinceCode: f.Province.Code}
+	for a, err := range s.store.Applicants(ctx, filter) {
 		if err != nil {
 			return err
 		}

@@ -15,7 +15,8 @@ import (
 // the pre-selection invited, with whether their required documents are
 // all accepted, whether they attended, their panel's locked score and
 // their training test score.
-func (s *Service) finalCandidates(ctx context.Context) ([]selection.Candidate, []selection.Need, error) {
+func (s *Service) finalCandidates(ctx context.Context) ([]selection.Candidate, []selection.Need,
+	error) {
 	_, needs, err := s.reference(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -249,7 +250,8 @@ func (s *Service) CommittedFinal(ctx context.Context) (*FinalLists, error) {
 // Withdraw records that a selected candidate of the committed final
 // selection drops out, promotes the best replacement (see
 // selection.FinalSelection.Withdraw) and records both.
-func (s *Service) Withdraw(ctx context.Context, applicantID, reason string) (*selection.Promotion, error) {
+func (s *Service) Withdraw(ctx context.Context, applicantID,
+	reason string) (*selection.Promotion, error) {
 	u, err := s.check(ActRecordWithdrawal)
 	if err != nil {
 		return nil, err

@@ -223,7 +223,8 @@ const ConvocationSlot = 20 * time.Minute
 // the pre-selection whose documents are all accepted and who have no
 // convocation yet, by applicant ID. Each is interviewed for controller
 // when they meet its requirements, else for enumerator.
-func (s *Service) Convoke(ctx context.Context, sessionID string, max int) ([]selection.Convocation, error) {
+func (s *Service) Convoke(ctx context.Context, sessionID string,
+	max int) ([]selection.Convocation, error) {
 	u, err := s.check(ActPlanInterviews)
 	if err != nil {
 		return nil, err

@@ -212,7 +212,8 @@ func (q *ReviewQueue) Reject(ctx context.Context, reason selection.RejectReason)
 // decide records a verdict on the current document, on top of the
 // latest review the queue knows of (a stale one is refused by the
 // store), and moves to the next.
-func (q *ReviewQueue) decide(ctx context.Context, v selection.Verdict, reason selection.RejectReason) error {
+func (q *ReviewQueue) decide(ctx context.Context, v selection.Verdict,
+	reason selection.RejectReason) error {
 	u, err := q.s.check(ActReviewDocuments)
 	if err != nil {
 		return err

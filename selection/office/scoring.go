@@ -83,7 +83,8 @@ func (s *Service) sessionFor(ctx context.Context, u *selection.User, sessionID,
 }
 
 // RecordAttendance records whether a convoked candidate came.
-func (s *Service) RecordAttendance(ctx context.Context, sessionID, applicantID string, present bool) error {
+func (s *Service) RecordAttendance(ctx context.Context, sessionID, applicantID string,
+	present bool) error {
 	u, err := s.check(ActRecordAttendance)
 	if err != nil {
 		return err
@@ -195,7 +196,8 @@ func (e *CriterionError) Unwrap() error { return ErrInvalid }
 
 // checkSheet checks points against the rubric's scales and, on submit,
 // that every criterion has points and a note.
-func checkSheet(r *selection.Rubric, points map[string]int, notes map[string]string, submit bool) error {
+func checkSheet(r *selection.Rubric, points map[string]int, notes map[string]string,
+	submit bool) error {
 	for _, c := range r.Criteria {
 		p, ok := points[c.Code]
 		if ok && (p < 0 || p > c.Max) || !ok && submit {
@@ -206,7 +208,8 @@ func checkSheet(r *selection.Rubric, points map[string]int, notes map[string]str
 		}
 	}
 	for code := range points {
-		if !slices.ContainsFunc(r.Criteria, func(c selection.Criterion) bool { return c.Code == code }) {
+		known := func(c selection.Criterion) bool { return c.Code == code }
+		if !slices.ContainsFunc(r.Criteria, known) {
 			return &CriterionError{Code: code, Missing: "points"}
 		}
 	}
