@@ -157,6 +157,13 @@ func (b *backend) load(ctx context.Context, path, docs string, isDemo bool,
 	b.log.Info("store loaded", keyProvince, db.Scope(), keyDemo, isDemo)
 	ds := &ui.Dataset{Office: svc, Demo: isDemo,
 		Reports: &reporter{db: db, svc: svc, now: time.Now}}
+	ds.Pending = func() int {
+		n, err := db.PendingCount(b.ctx)
+		if err != nil {
+			b.log.Warn("count pending changes", keyErr, err)
+		}
+		return n
+	}
 	if isDemo {
 		ds.DemoPassword = demo.Password
 		return ds, nil

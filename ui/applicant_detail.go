@@ -131,8 +131,20 @@ func (v *detailView) documents() fyne.CanvasObject {
 			verdict += " · " + trRaw("{{.N}} décisions", map[string]any{"N": n})
 		}
 		pairs = append(pairs, kindLabel(st.Document.Kind), verdict)
+		for _, r := range v.d.Reviews[st.Document.ID] {
+			pairs = append(pairs, "", reviewLine(r))
+		}
 	}
 	return fields(pairs...)
+}
+
+// reviewLine puts one review of a document's history in words.
+func reviewLine(r selection.Review) string {
+	text := fmt.Sprintf("%d. %s", r.Version, verdictLabel(r.Verdict))
+	if r.Reason != "" {
+		text += " : " + reasonLabel(r.Reason)
+	}
+	return text + " · " + r.Reviewer + " · " + r.ReviewedAt.Local().Format("02/01/2006 15:04")
 }
 
 // training shows the remote training's progress.

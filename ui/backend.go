@@ -29,6 +29,9 @@ type Dataset struct {
 	Sync Syncer
 	// Reports makes the PDF and XLSX reports; nil when none is built in.
 	Reports Reporter
+	// Pending counts the decisions not yet sent to headquarters, for the
+	// status bar of a laptop that does not sync; nil when unknown.
+	Pending func() int
 	// DemoPassword is the demonstration accounts' password, shown on the
 	// sign-in screen of the demonstration.
 	DemoPassword string

@@ -386,3 +386,24 @@ func TestSyncStatusAndConflicts(t *testing.T) {
 		t.Error("the resolved conflict still shows")
 	}
 }
+
+// TestPendingWithoutSync shows the pending changes of a laptop that does
+// not sync, after a decision.
+func TestPendingWithoutSync(t *testing.T) {
+	h, ds, db, _ := mustSignedIn(t, "superviseur", false)
+	ds.Pending = func() int {
+		n, err := db.PendingCount(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	h.shell.frame.open("review")
+	before := ds.Pending()
+	h.typeKey(fyne.KeyA)
+	h.shell.checkIdle() // the status bar's refresh
+	want := "Modifications en attente : " + formatCount(before+1)
+	if ds.Pending() != before+1 || !h.shows(want) {
+		t.Errorf("status bar lacks %q:\n%s", want, h.shell.frame.status.state.Text)
+	}
+}

@@ -45,13 +45,17 @@ func (b *statusBar) build() fyne.CanvasObject {
 // refresh shows the sync client's current state.
 func (b *statusBar) refresh() {
 	if b.sess.ds.Sync == nil {
+		text := trRaw("Synchronisation indisponible dans cette version : les décisions " +
+			"restent enregistrées sur ce poste.")
 		if b.sess.ds.Demo {
-			b.state.SetText(tr("Démonstration : ce poste ne se synchronise pas avec le siège. " +
-				"Toutes les décisions restent sur ce poste."))
-		} else {
-			b.state.SetText(tr("Synchronisation indisponible dans cette version : les décisions " +
-				"restent enregistrées sur ce poste."))
+			text = trRaw("Démonstration : ce poste ne se synchronise pas avec le siège. " +
+				"Toutes les décisions restent sur ce poste.")
 		}
+		if b.sess.ds.Pending != nil {
+			text = trRaw("Modifications en attente : {{.Pending}}",
+				map[string]any{"Pending": formatCount(b.sess.ds.Pending())}) + " · " + text
+		}
+		b.state.SetText(display(text))
 		return
 	}
 	st := b.sess.ds.Sync.State()
