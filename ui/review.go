@@ -324,6 +324,15 @@ func (s *reviewScreen) showDeclared() {
 			tr("Date de naissance"), orDash(birth), tr("Catégorie"), categoryLabel(a.Category),
 			tr("Études"), educationLabel(a.Education),
 			tr("Expérience d'enquête"), experienceLabel(a.SurveyExperience)),
+		heading(tr("Pièces du dossier")),
+	}
+	for _, st := range s.queue.Dossier(a.ID) {
+		text := kindLabel(st.Document.Kind) + " : " + verdictLabel(st.Verdict)
+		l := value(text)
+		if st.Document.ID == s.item.Doc.Document.ID {
+			l.TextStyle = fyne.TextStyle{Bold: true}
+		}
+		s.declared.Add(l)
 	}
 	s.declared.Refresh()
 }

@@ -111,6 +111,8 @@ type ReviewQueue struct {
 	pos    int
 	counts ReviewCounts
 	apps   map[string]*selection.Applicant
+	states map[string]*DocState // every document of the province, by ID
+	byApp  map[string][]string  // document IDs by applicant
 }
 
 // ReviewQueue returns the queue of the province's pending documents, by
@@ -123,8 +125,14 @@ func (s *Service) ReviewQueue(ctx context.Context) (*ReviewQueue, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := &ReviewQueue{s: s, apps: map[string]*selection.Applicant{}}
+	q := &ReviewQueue{s: s, apps: map[string]*selection.Applicant{},
+		states: map[string]*DocState{}, byApp: map[string][]string{}}
 	q.counts, _ = countReviews(states)
+	for i := range states {
+		st := &states[i]
+		q.states[st.Document.ID] = st
+		q.byApp[st.Document.ApplicantID] = append(q.byApp[st.Document.ApplicantID], st.Document.ID)
+	}
 	of := map[string]int{}
 	for _, st := range states {
 		of[st.Document.ApplicantID]++
@@ -179,6 +187,16 @@ func (q *ReviewQueue) Peek(ctx context.Context, k int) (*ReviewItem, error) {
 	return &out, nil
 }
 
+// Dossier returns every document of an applicant with its state, as
+// the queue's decisions left them.
+func (q *ReviewQueue) Dossier(applicantID string) []DocState {
+	var out []DocState
+	for _, id := range q.byApp[applicantID] {
+		out = append(out, *q.states[id])
+	}
+	return out
+}
+
 // Skip moves to the next document without a decision.
 func (q *ReviewQueue) Skip() {
 	q.s.Touch()
@@ -231,6 +249,7 @@ func (q *ReviewQueue) decide(ctx context.Context, v selection.Verdict,
 	q.count(it.Doc.Verdict, -1)
 	q.count(v, +1)
 	it.Doc.Verdict, it.Doc.Reason, it.Doc.Version, it.Doc.Reviewer = v, reason, r.Version, u.Name
+	*q.states[it.Doc.Document.ID] = it.Doc
 	q.pos++
 	return nil
 }
