@@ -56,6 +56,7 @@ var tour = []tourStep{
 	{"click Désistement", `command=click`, ""},
 	{"fill Raisons familiales", `command=fill`, ""},
 	{"click Enregistrer", `screen=selection-lists`, "withdrawal"},
+	{"click OK", `command=click`, ""},
 	{"open reports", `screen=reports`, "reports"},
 	{"open sync", `screen=sync`, "sync"},
 	{"lock", `screen=locked`, "locked"},
