@@ -38,11 +38,11 @@ func (v *detailView) objects() []fyne.CanvasObject {
 			arabicLabel(joinNonEmpty(a.LastNameAR, a.FirstNameAR))),
 		caption(a.ID),
 	}
-	out = append(out, section(tr("Données déclarées")), v.declared())
-	out = append(out, section(tr("Pièces justificatives")), v.documents())
-	out = append(out, section(tr("Formation à distance")), v.training())
-	out = append(out, section(tr("Entretiens")), v.interviews())
-	out = append(out, section(tr("Sélection")), v.selection())
+	out = append(out, section(trRaw("Données déclarées")), v.declared())
+	out = append(out, section(trRaw("Pièces justificatives")), v.documents())
+	out = append(out, section(trRaw("Formation à distance")), v.training())
+	out = append(out, section(trRaw("Entretiens")), v.interviews())
+	out = append(out, section(trRaw("Sélection")), v.selection())
 	return out
 }
 
@@ -116,7 +116,7 @@ func (v *detailView) commune(code string) string {
 // documents lists the documents with their latest verdict.
 func (v *detailView) documents() fyne.CanvasObject {
 	if len(v.d.Documents) == 0 {
-		return paragraph(tr("Aucune pièce déposée."))
+		return paragraph(trRaw("Aucune pièce déposée."))
 	}
 	var pairs []string
 	for _, st := range v.d.Documents {
@@ -151,7 +151,7 @@ func reviewLine(r selection.Review) string {
 func (v *detailView) training() fyne.CanvasObject {
 	t := v.d.Training
 	if t == nil {
-		return paragraph(tr("Pas de suivi de formation (non invité à la formation à distance)."))
+		return paragraph(trRaw("Pas de suivi de formation (non invité à la formation à distance)."))
 	}
 	started := tr("Non")
 	if t.Started {
@@ -169,7 +169,7 @@ func (v *detailView) training() fyne.CanvasObject {
 // interviews shows the convocations and their outcome.
 func (v *detailView) interviews() fyne.CanvasObject {
 	if len(v.d.Interviews) == 0 {
-		return paragraph(tr("Aucune convocation."))
+		return paragraph(trRaw("Aucune convocation."))
 	}
 	box := container.NewVBox()
 	for _, r := range v.d.Interviews {
@@ -197,7 +197,7 @@ func (v *detailView) selection() fyne.CanvasObject {
 	box := container.NewVBox()
 	o := v.d.Preselection
 	if o == nil {
-		return paragraph(tr("Pas encore de pré-sélection."))
+		return paragraph(trRaw("Pas encore de pré-sélection."))
 	}
 	pairs := []string{tr("Pré-sélection"), statusLabel(o.Status)}
 	if o.CommuneCode != "" {
@@ -221,7 +221,7 @@ func (v *detailView) selection() fyne.CanvasObject {
 		}
 		box.Add(fields(final...))
 	} else {
-		box.Add(caption(tr("La sélection finale n'est pas encore arrêtée.")))
+		box.Add(caption(trRaw("La sélection finale n'est pas encore arrêtée.")))
 	}
 	return box
 }
@@ -229,7 +229,7 @@ func (v *detailView) selection() fyne.CanvasObject {
 // explanation shows, for each chosen commune, the score's breakdown, the
 // rank among those who chose it and its cut-off.
 func (v *detailView) explanation(e *selection.Explanation) fyne.CanvasObject {
-	box := container.NewVBox(heading(tr("Explication")))
+	box := container.NewVBox(heading(trRaw("Explication")))
 	if Language() == LangFrench && e.Rule != "" {
 		box.Add(paragraph(e.Rule))
 	}

@@ -87,7 +87,7 @@ func (s *applicantsScreen) build() fyne.CanvasObject {
 	s.loading = widget.NewProgressBarInfinite()
 	s.table = s.buildTable()
 	s.detail = container.NewVBox(paragraph(
-		tr("Choisissez un candidat dans la liste pour voir son dossier.")))
+		trRaw("Choisissez un candidat dans la liste pour voir son dossier.")))
 	s.buildFilters(terr, p)
 	s.refreshCount()
 
@@ -112,7 +112,11 @@ func (s *applicantsScreen) buildFilters(terr *selection.Territory, p selection.P
 	s.communeCodes = []string{""}
 	if terr != nil {
 		for _, c := range terr.CommunesOf(p.Code) {
-			communes = append(communes, c.NameFR)
+			name := c.NameFR
+			if rtl() {
+				name = display(c.NameAR)
+			}
+			communes = append(communes, name)
 			s.communeCodes = append(s.communeCodes, c.Code)
 		}
 	}

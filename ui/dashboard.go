@@ -25,7 +25,7 @@ func newDashboardScreen(s *session) *dashboardScreen { return &dashboardScreen{s
 
 func (s *dashboardScreen) build() fyne.CanvasObject {
 	busy := widget.NewProgressBarInfinite()
-	s.body = container.NewVBox(paragraph(tr("Calcul des chiffres de la province…")), busy)
+	s.body = container.NewVBox(paragraph(trRaw("Calcul des chiffres de la province…")), busy)
 	ctx, svc := s.sess.ctx, s.sess.svc
 	async(func() (*office.Figures, error) { return svc.Figures(ctx) },
 		func(f *office.Figures, err error) {
@@ -55,14 +55,14 @@ func (s *dashboardScreen) sections(f *office.Figures) []fyne.CanvasObject {
 			formatCount(f.Selection.Selected), formatCount(f.Selection.Posts))),
 	)
 	grid := container.NewGridWithColumns(2,
-		card(tr("Candidats par catégorie"), s.categories(f)),
-		card(tr("Dossiers de pièces"), s.documents(f)),
-		card(tr("Entretiens"), s.interviews(f)),
-		card(tr("Sélection finale"), s.selection(f)),
+		card(trRaw("Candidats par catégorie"), s.categories(f)),
+		card(trRaw("Dossiers de pièces"), s.documents(f)),
+		card(trRaw("Entretiens"), s.interviews(f)),
+		card(trRaw("Sélection finale"), s.selection(f)),
 	)
 	return []fyne.CanvasObject{tiles, grid,
-		card(tr("Invités et besoins par commune"), s.communes(f)),
-		card(tr("Candidatures et besoins par commune"), s.communeTable(f))}
+		card(trRaw("Invités et besoins par commune"), s.communes(f)),
+		card(trRaw("Candidatures et besoins par commune"), s.communeTable(f))}
 }
 
 // communeTable is SEED.md's table of applications against needs, by
@@ -149,7 +149,7 @@ func (s *dashboardScreen) selection(f *office.Figures) fyne.CanvasObject {
 		[][]int{{sel.Posts}, {sel.Selected}, {sel.Controllers}, {sel.Enumerators}, {sel.Waiting},
 			{sel.Withdrawn}})
 	if !sel.Committed {
-		return container.NewVBox(caption(tr("La sélection finale n'est pas encore arrêtée.")), chart)
+		return container.NewVBox(caption(trRaw("La sélection finale n'est pas encore arrêtée.")), chart)
 	}
 	return chart
 }

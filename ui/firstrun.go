@@ -47,8 +47,8 @@ func (s *firstRunScreen) build() fyne.CanvasObject {
 
 // adminStep asks for the administrator's login, name and password.
 func (s *firstRunScreen) adminStep() fyne.CanvasObject {
-	title := heading(tr("Bienvenue dans Intiqa"))
-	text := paragraph(tr("Ce poste ne contient encore aucun compte. Créez d'abord le compte de " +
+	title := heading(trRaw("Bienvenue dans Intiqa"))
+	text := paragraph(trRaw("Ce poste ne contient encore aucun compte. Créez d'abord le compte de " +
 		"l'administrateur local : il créera ensuite les comptes des superviseurs, des membres " +
 		"de jury et des coordinateurs."))
 	s.login = widget.NewEntry()
@@ -66,7 +66,7 @@ func (s *firstRunScreen) adminStep() fyne.CanvasObject {
 	s.create = widget.NewButtonWithIcon(tr("Créer l'administrateur"), theme.AccountIcon(),
 		s.onCreateAdmin)
 	s.create.Importance = widget.HighImportance
-	hint := caption(tr("Au moins 10 caractères. Le mot de passe est conservé haché (argon2id)."))
+	hint := caption(trRaw("Au moins 10 caractères. Le mot de passe est conservé haché (argon2id)."))
 	return container.NewVBox(title, text, form, hint, container.NewCenter(s.create))
 }
 
@@ -130,8 +130,8 @@ func (s *firstRunScreen) onAdminReady() {
 
 // storeStep offers to enroll the laptop or to open the demonstration.
 func (s *firstRunScreen) storeStep() fyne.CanvasObject {
-	title := heading(tr("Données de ce poste"))
-	text := paragraph(tr("Inscrivez ce poste auprès du siège avec l'adresse et le jeton que le " +
+	title := heading(trRaw("Données de ce poste"))
+	text := paragraph(trRaw("Inscrivez ce poste auprès du siège avec l'adresse et le jeton que le " +
 		"siège vous a remis : il recevra les candidats de sa province. Vous pouvez aussi " +
 		"découvrir Intiqa sur une province de démonstration, générée sans aucune personne réelle."))
 	s.url = widget.NewEntry()

@@ -145,7 +145,7 @@ func (f *frame) open(name string) {
 		}
 	}
 	if !ok {
-		f.content.Objects = []fyne.CanvasObject{paragraph(tr("Votre rôle n'ouvre aucun écran."))}
+		f.content.Objects = []fyne.CanvasObject{paragraph(trRaw("Votre rôle n'ouvre aucun écran."))}
 		f.content.Refresh()
 		return
 	}

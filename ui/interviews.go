@@ -33,8 +33,8 @@ func newInterviewsScreen(s *session) *interviewsScreen { return &interviewsScree
 
 func (s *interviewsScreen) build() fyne.CanvasObject {
 	s.list = container.NewVBox()
-	s.right = container.NewStack(paragraph(tr("Choisissez une séance.")))
-	left := container.NewBorder(heading(tr("Séances d'entretien")), s.planForm(), nil, nil,
+	s.right = container.NewStack(paragraph(trRaw("Choisissez une séance.")))
+	left := container.NewBorder(heading(trRaw("Séances d'entretien")), s.planForm(), nil, nil,
 		container.NewVScroll(s.list))
 	split := container.NewHSplit(left, container.NewPadded(s.right))
 	split.Offset = 0.3
@@ -85,7 +85,7 @@ func (s *interviewsScreen) planForm() fyne.CanvasObject {
 	})
 	form := widget.NewForm(widget.NewFormItem(tr("Date"), date), widget.NewFormItem(tr("Heure"), hour),
 		widget.NewFormItem(tr("Lieu"), place), widget.NewFormItem(tr("Jury"), panel))
-	return container.NewVBox(widget.NewSeparator(), heading(tr("Nouvelle séance")), form, plan)
+	return container.NewVBox(widget.NewSeparator(), heading(trRaw("Nouvelle séance")), form, plan)
 }
 
 // loadSessions lists the sessions the user may see.
@@ -103,7 +103,7 @@ func (s *interviewsScreen) loadSessions() {
 				s.list.Add(s.sessionButton(x))
 			}
 			if len(list) == 0 {
-				s.list.Add(paragraph(tr("Aucune séance.")))
+				s.list.Add(paragraph(trRaw("Aucune séance.")))
 			}
 			s.list.Refresh()
 			if s.current == "" && len(list) > 0 {
@@ -160,7 +160,7 @@ func (s *interviewsScreen) candidatesView() fyne.CanvasObject {
 	x := s.session()
 	head := container.NewVBox()
 	if x != nil {
-		head.Add(heading(display(x.Place + " · " + x.StartsAt.Local().Format("02/01/2006 15:04"))))
+		head.Add(heading(x.Place + " · " + x.StartsAt.Local().Format("02/01/2006 15:04")))
 		head.Add(caption(trRaw("Jury : {{.Members}}",
 			map[string]any{"Members": strings.Join(x.Panel, ", ")})))
 	}
@@ -171,7 +171,7 @@ func (s *interviewsScreen) candidatesView() fyne.CanvasObject {
 			func() { s.onConvoke(n.Text) })
 		head.Add(container.NewBorder(nil, nil, nil, convoke, container.NewHBox(
 			widget.NewLabel(tr("Nombre :")), container.NewGridWrap(fyne.NewSize(80, 36), n))))
-		head.Add(caption(tr("Sont convoqués les invités de la pré-sélection dont toutes les " +
+		head.Add(caption(trRaw("Sont convoqués les invités de la pré-sélection dont toutes les " +
 			"pièces sont acceptées, par ordre d'identifiant.")))
 	}
 	rows := container.NewVBox()
@@ -179,7 +179,7 @@ func (s *interviewsScreen) candidatesView() fyne.CanvasObject {
 		rows.Add(s.candidateRow(&s.cands[i]))
 	}
 	if len(s.cands) == 0 {
-		rows.Add(paragraph(tr("Aucun candidat convoqué.")))
+		rows.Add(paragraph(trRaw("Aucun candidat convoqué.")))
 	}
 	return container.NewBorder(head, nil, nil, nil, container.NewVScroll(rows))
 }

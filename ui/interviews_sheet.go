@@ -52,7 +52,7 @@ func (s *sheetView) build() fyne.CanvasObject {
 			func() { s.onSave(false) })
 		submit := widget.NewButtonWithIcon(tr("Envoyer la fiche"), theme.MailSendIcon(), s.onSubmit)
 		submit.Importance = widget.HighImportance
-		foot = container.NewVBox(caption(tr("Les notes des autres membres restent scellées "+
+		foot = container.NewVBox(caption(trRaw("Les notes des autres membres restent scellées "+
 			"jusqu'à l'envoi de votre fiche.")), container.NewCenter(row(draft, submit)))
 	}
 	return container.NewBorder(head, foot, nil, nil, container.NewVScroll(body))
@@ -81,8 +81,7 @@ func (s *sheetView) criterion(c selection.Criterion, own selection.ScoreSheet) f
 	title := widget.NewLabelWithStyle(fmt.Sprintf("%s (%d %%)", c.LabelFR, int(c.Weight*100+0.5)),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
-	ar := arabicLabel(c.LabelAR)
-	ar.Truncation, ar.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
+	ar := newWrapped(c.LabelAR, fyne.TextAlignTrailing, fyne.TextStyle{})
 	return container.NewVBox(widget.NewSeparator(), title, ar, radio, note)
 }
 
@@ -92,11 +91,11 @@ func (s *sheetView) showOthers() {
 	s.others.Objects = nil
 	r := s.v.Result
 	if !r.Visible {
-		s.others.Add(caption(tr("Notes des autres membres : scellées.")))
+		s.others.Add(caption(trRaw("Notes des autres membres : scellées.")))
 		return
 	}
 	s.others.Add(widget.NewSeparator())
-	s.others.Add(heading(tr("Notes du jury")))
+	s.others.Add(heading(trRaw("Notes du jury")))
 	for _, member := range slices.Sorted(maps.Keys(r.Scores)) {
 		s.others.Add(value(fmt.Sprintf("%s : %.2f / 100", member, r.Scores[member])))
 	}
@@ -135,7 +134,7 @@ func (s *sheetView) onSave(submit bool) {
 
 // onSubmit asks for confirmation, then submits the sheet for good.
 func (s *sheetView) onSubmit() {
-	confirm(s.parent.sess.win, tr("Envoyer la fiche"), tr("Une fois envoyée, la fiche ne peut "+
+	confirm(s.parent.sess.win, tr("Envoyer la fiche"), trRaw("Une fois envoyée, la fiche ne peut "+
 		"plus changer. Les notes des autres membres vous seront alors visibles."),
 		tr("Envoyer"), func() { s.onSave(true) })
 }

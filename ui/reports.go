@@ -29,9 +29,9 @@ type reportsScreen struct {
 func newReportsScreen(s *session) *reportsScreen { return &reportsScreen{sess: s} }
 
 func (s *reportsScreen) build() fyne.CanvasObject {
-	head := heading(tr("Rapports"))
+	head := heading(trRaw("Rapports"))
 	if s.sess.ds.Reports == nil {
-		return container.NewPadded(container.NewVBox(head, paragraph(tr(
+		return container.NewPadded(container.NewVBox(head, paragraph(trRaw(
 			"Les rapports PDF et XLSX (convocations, feuilles d'émargement, procès-verbaux, "+
 				"listes des sélectionnés et d'attente, statistiques) ne sont pas inclus dans "+
 				"cette version."))))

@@ -70,7 +70,7 @@ func (s *reviewScreen) build() fyne.CanvasObject {
 	s.imageBox = container.NewCenter(s.image)
 	openPDF := widget.NewButtonWithIcon(tr("Ouvrir dans le lecteur PDF"), theme.FileIcon(), s.onOpenPDF)
 	s.pdfBox = container.NewCenter(container.NewVBox(widget.NewIcon(theme.FileApplicationIcon()),
-		paragraph(tr("Pièce au format PDF : ouvrez-la dans le lecteur du système.")), openPDF))
+		paragraph(trRaw("Pièce au format PDF : ouvrez-la dans le lecteur du système.")), openPDF))
 	s.pdfBox.Hide()
 	s.counts = widget.NewLabel("")
 	s.position = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
@@ -78,14 +78,14 @@ func (s *reviewScreen) build() fyne.CanvasObject {
 	s.verdict = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	s.reasons = s.reasonList()
 	s.reasons.Hide()
-	s.done = container.NewCenter(container.NewVBox(heading(tr("File terminée")),
-		paragraph(tr("Toutes les pièces de la file ont été vues. Revenez plus tard : "+
+	s.done = container.NewCenter(container.NewVBox(heading(trRaw("File terminée")),
+		paragraph(trRaw("Toutes les pièces de la file ont été vues. Revenez plus tard : "+
 			"la synchronisation en apportera d'autres."))))
 	s.done.Hide()
 
 	viewer := container.NewBorder(container.NewVBox(s.docTitle, s.toolbar()), s.verdict, nil, nil,
 		container.NewStack(container.NewScroll(s.imageBox), s.pdfBox))
-	left := container.NewBorder(heading(tr("Déclaration du candidat")), nil, nil, nil,
+	left := container.NewBorder(heading(trRaw("Déclaration du candidat")), nil, nil, nil,
 		container.NewVScroll(s.declared))
 	split := container.NewHSplit(left, viewer)
 	split.Offset = 0.34
@@ -324,7 +324,7 @@ func (s *reviewScreen) showDeclared() {
 			tr("Date de naissance"), orDash(birth), tr("Catégorie"), categoryLabel(a.Category),
 			tr("Études"), educationLabel(a.Education),
 			tr("Expérience d'enquête"), experienceLabel(a.SurveyExperience)),
-		heading(tr("Pièces du dossier")),
+		heading(trRaw("Pièces du dossier")),
 	}
 	for _, st := range s.queue.Dossier(a.ID) {
 		text := kindLabel(st.Document.Kind) + " : " + verdictLabel(st.Verdict)

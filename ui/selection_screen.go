@@ -43,13 +43,13 @@ func newSelectionScreen(s *session) *selectionScreen {
 func (s *selectionScreen) build() fyne.CanvasObject {
 	s.previewBox = container.NewVBox()
 	s.listBox = container.NewVBox()
-	top := container.NewVBox(heading(tr("Sélection finale")))
+	top := container.NewVBox(heading(trRaw("Sélection finale")))
 	if s.sess.svc.Can(office.ActRunSelection) {
 		s.seed = widget.NewEntry()
 		run := widget.NewButtonWithIcon(tr("Prévisualiser la sélection"), theme.SearchIcon(),
 			s.onPreview)
 		run.Importance = widget.HighImportance
-		top.Add(paragraph(tr("La sélection retient, commune par commune, les candidats dont les " +
+		top.Add(paragraph(trRaw("La sélection retient, commune par commune, les candidats dont les " +
 			"pièces sont acceptées, présents et reçus à l'entretien, classés par score composite " +
 			"(entretien, test de formation, mérite). Les contrôleurs d'abord, puis les recenseurs ; " +
 			"les suivants forment la liste d'attente.")))
@@ -92,7 +92,7 @@ func (s *selectionScreen) onPreview() {
 func (s *selectionScreen) showPreview() {
 	p := s.preview
 	s.previewBox.Objects = nil
-	s.previewBox.Add(heading(tr("Aperçu (non enregistré)")))
+	s.previewBox.Add(heading(trRaw("Aperçu (non enregistré)")))
 	s.previewBox.Add(fields(
 		tr("Sélectionnés"), formatCount(p.Counts[selection.StatusSelected]),
 		tr("Liste d'attente"), formatCount(p.Counts[selection.StatusWaiting]),
@@ -101,12 +101,12 @@ func (s *selectionScreen) showPreview() {
 		tr("Changements"), formatCount(len(p.Changes)),
 	))
 	if p.Previous == nil {
-		s.previewBox.Add(caption(tr("Aucune sélection n'est encore arrêtée : tout est nouveau.")))
+		s.previewBox.Add(caption(trRaw("Aucune sélection n'est encore arrêtée : tout est nouveau.")))
 	}
 	changes := container.NewVBox()
 	for i, c := range p.Changes {
 		if i == maxChangesShown {
-			changes.Add(caption(tr("… et {{.N}} autres changements.",
+			changes.Add(caption(trRaw("… et {{.N}} autres changements.",
 				map[string]any{"N": formatCount(len(p.Changes) - i)})))
 			break
 		}
@@ -150,7 +150,7 @@ func outcomeText(o *selection.Outcome) string {
 
 // onCommit records the previewed selection after confirmation.
 func (s *selectionScreen) onCommit() {
-	confirm(s.sess.win, tr("Valider la sélection"), tr("La sélection prévisualisée devient la "+
+	confirm(s.sess.win, tr("Valider la sélection"), trRaw("La sélection prévisualisée devient la "+
 		"sélection finale de la province, enregistrée avec ses empreintes."), tr("Valider"),
 		s.commit)
 }
@@ -217,13 +217,13 @@ func (s *selectionScreen) readNames(ctx context.Context, l *office.FinalLists) e
 func (s *selectionScreen) showLists() {
 	s.listBox.Objects = nil
 	if s.lists == nil {
-		s.listBox.Add(paragraph(tr("La sélection finale n'est pas encore arrêtée.")))
+		s.listBox.Add(paragraph(trRaw("La sélection finale n'est pas encore arrêtée.")))
 		s.listBox.Refresh()
 		return
 	}
 	r := s.lists.Run
-	s.listBox.Add(heading(tr("Sélection arrêtée")))
-	s.listBox.Add(caption(tr("Arrêtée le {{.At}} par {{.By}} · empreinte des résultats {{.Hash}}",
+	s.listBox.Add(heading(trRaw("Sélection arrêtée")))
+	s.listBox.Add(caption(trRaw("Arrêtée le {{.At}} par {{.By}} · empreinte des résultats {{.Hash}}",
 		map[string]any{"At": r.CommittedAt.Local().Format("02/01/2006 15:04"), "By": r.CreatedBy,
 			"Hash": shortHash(r.OutputHash)})))
 	var names []string
@@ -231,7 +231,11 @@ func (s *selectionScreen) showLists() {
 	terr, _ := s.sess.svc.Territory(s.sess.ctx)
 	p, _ := s.sess.svc.Province(s.sess.ctx)
 	for _, c := range terr.CommunesOf(p.Code) {
-		names = append(names, c.NameFR)
+		name := c.NameFR
+		if rtl() {
+			name = display(c.NameAR)
+		}
+		names = append(names, name)
 		s.codes = append(s.codes, c.Code)
 	}
 	list := container.NewVBox()
@@ -311,7 +315,7 @@ func (s *selectionScreen) showCommune(list *fyne.Container) {
 		list.Add(s.outcomeRow(o))
 	}
 	if len(rows) == 0 {
-		list.Add(paragraph(tr("Personne dans cette liste.")))
+		list.Add(paragraph(trRaw("Personne dans cette liste.")))
 	}
 	for _, w := range s.lists.Withdrawals {
 		list.Add(caption(withdrawalText(w, s.names)))
@@ -379,7 +383,7 @@ func withdrawalText(w selection.Withdrawal, names map[string][2]string) string {
 	if w.ReplacedBy != "" {
 		by = w.ReplacedBy + " " + names[w.ReplacedBy][0]
 	}
-	return tr("Désistement de {{.ID}} ({{.Reason}}), remplacé par {{.By}}",
+	return trRaw("Désistement de {{.ID}} ({{.Reason}}), remplacé par {{.By}}",
 		map[string]any{"ID": w.ApplicantID + " " + names[w.ApplicantID][0], "Reason": w.Reason,
 			"By": by})
 }

@@ -42,10 +42,10 @@ func (s *signInScreen) build() fyne.CanvasObject {
 	)
 	items := []fyne.CanvasObject{
 		container.NewBorder(nil, nil, nil, languagePicker(s.shell), appTitle()),
-		heading(tr("Connexion")), s.provinceLine(), form, container.NewCenter(s.button), s.problem,
+		heading(trRaw("Connexion")), s.provinceLine(), form, container.NewCenter(s.button), s.problem,
 	}
 	if ds := s.shell.ds; ds != nil && ds.Demo {
-		items = append(items, badge(tr("Données de démonstration")), caption(tr(
+		items = append(items, badge(tr("Données de démonstration")), caption(trRaw(
 			"Comptes de démonstration : superviseur, jury1, jury2, jury3, coordinateur, "+
 				"administrateur ; mot de passe : {{.Password}}",
 			map[string]any{"Password": ds.DemoPassword})))
@@ -112,8 +112,8 @@ func (s *lockScreen) build() fyne.CanvasObject {
 	out := widget.NewButtonWithIcon(tr("Se déconnecter"), theme.LogoutIcon(), s.shell.signOut)
 	card := container.NewVBox(
 		widget.NewIcon(theme.VisibilityOffIcon()),
-		heading(tr("Session verrouillée")),
-		paragraph(tr("Après un temps d'inactivité, Intiqa verrouille la fenêtre. Saisissez "+
+		heading(trRaw("Session verrouillée")),
+		paragraph(trRaw("Après un temps d'inactivité, Intiqa verrouille la fenêtre. Saisissez "+
 			"le mot de passe de {{.Name}} pour reprendre où vous en étiez.",
 			map[string]any{"Name": u.DisplayName})),
 		widget.NewForm(widget.NewFormItem(tr("Mot de passe"), s.password)),

@@ -115,7 +115,7 @@ func (b *statusBar) onSyncNow() {
 // supervisor resolves.
 type syncScreen struct {
 	sess      *session
-	state     *widget.Label
+	state     *wrapped
 	conflicts *fyne.Container
 }
 
@@ -125,16 +125,16 @@ func (s *syncScreen) build() fyne.CanvasObject {
 	s.state = paragraph("")
 	s.conflicts = container.NewVBox()
 	if s.sess.ds.Sync == nil {
-		s.state.SetText(tr("Ce poste ne se synchronise pas : il travaille sur des données de " +
+		s.state.setLogical(trRaw("Ce poste ne se synchronise pas : il travaille sur des données de " +
 			"démonstration, ou le client de synchronisation n'est pas inclus dans cette version. " +
 			"Les décisions restent enregistrées sur ce poste, dans le journal d'audit chaîné."))
-		return container.NewPadded(container.NewVBox(heading(tr("Synchronisation")), s.state))
+		return container.NewPadded(container.NewVBox(heading(trRaw("Synchronisation")), s.state))
 	}
-	s.state.SetText(display(syncSummary(s.sess.ds.Sync.State())))
+	s.state.setLogical(syncSummary(s.sess.ds.Sync.State()))
 	s.loadConflicts()
 	return container.NewPadded(container.NewBorder(
-		container.NewVBox(heading(tr("Synchronisation")), s.state,
-			heading(tr("Conflits à résoudre"))), nil, nil, nil,
+		container.NewVBox(heading(trRaw("Synchronisation")), s.state,
+			heading(trRaw("Conflits à résoudre"))), nil, nil, nil,
 		container.NewVScroll(s.conflicts)))
 }
 
@@ -149,7 +149,7 @@ func (s *syncScreen) loadConflicts() {
 			}
 			s.conflicts.Objects = nil
 			if len(cs) == 0 {
-				s.conflicts.Add(paragraph(tr("Aucun conflit.")))
+				s.conflicts.Add(paragraph(trRaw("Aucun conflit.")))
 			}
 			for _, c := range cs {
 				s.conflicts.Add(s.conflictRow(c))

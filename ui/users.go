@@ -45,9 +45,9 @@ func (s *usersScreen) build() fyne.CanvasObject {
 		widget.NewFormItem(tr("Mot de passe"), s.pass),
 	)
 	s.load()
-	left := container.NewBorder(heading(tr("Comptes du poste")), nil, nil, nil,
+	left := container.NewBorder(heading(trRaw("Comptes du poste")), nil, nil, nil,
 		container.NewVScroll(s.list))
-	right := container.NewVBox(heading(tr("Nouveau compte")), form, container.NewCenter(create), s.note)
+	right := container.NewVBox(heading(trRaw("Nouveau compte")), form, container.NewCenter(create), s.note)
 	return container.NewPadded(container.NewGridWithColumns(2, left, right))
 }
 

@@ -1,12 +1,16 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"intiqa/reports/arabic"
 
 	"intiqa/selection/office"
 )
@@ -23,28 +27,88 @@ func align() fyne.TextAlign {
 	return fyne.TextAlignLeading
 }
 
-// heading is a screen's or a card's title.
-func heading(text string) *widget.Label {
-	l := widget.NewLabelWithStyle(display(text), align(), fyne.TextStyle{Bold: true})
+// heading is a screen's or a card's title, given in logical order.
+func heading(text string) *wrapped {
+	l := newWrapped(text, align(), fyne.TextStyle{Bold: true})
 	l.SizeName = theme.SizeNameSubHeadingText
-	l.Wrapping = fyne.TextWrapWord
 	return l
 }
 
-// paragraph is running text that wraps.
-func paragraph(text string) *widget.Label {
-	l := widget.NewLabelWithStyle(display(text), align(), fyne.TextStyle{})
-	l.Wrapping = fyne.TextWrapWord
-	return l
+// paragraph is running text that wraps, given in logical order.
+func paragraph(text string) *wrapped {
+	return newWrapped(text, align(), fyne.TextStyle{})
 }
 
-// caption is small, quiet text.
-func caption(text string) *widget.Label {
-	l := widget.NewLabelWithStyle(display(text), align(), fyne.TextStyle{})
+// caption is small, quiet text that wraps, given in logical order.
+func caption(text string) *wrapped {
+	l := newWrapped(text, align(), fyne.TextStyle{})
 	l.SizeName = theme.SizeNameCaptionText
 	l.Importance = widget.LowImportance
-	l.Wrapping = fyne.TextWrapWord
 	return l
+}
+
+// wrapped is a label of running text that wraps. Fyne wraps text as it
+// is drawn, but Arabic text is drawn prepared (see display), its words
+// in visual order, so that Fyne's lines would come bottom up; a wrapped
+// label therefore breaks the text into lines in logical order for its
+// width, and prepares each line.
+type wrapped struct {
+	widget.Label
+	logical string
+	width   float32 // the width the lines were broken for
+}
+
+func newWrapped(text string, align fyne.TextAlign, style fyne.TextStyle) *wrapped {
+	l := &wrapped{}
+	l.ExtendBaseWidget(l)
+	l.Alignment, l.TextStyle, l.Wrapping = align, style, fyne.TextWrapWord
+	l.setLogical(text)
+	return l
+}
+
+// setLogical shows new text, given in logical order.
+func (l *wrapped) setLogical(text string) {
+	l.logical, l.width = text, 0
+	l.SetText(display(text))
+}
+
+// Resize breaks right-to-left text into lines for the new width.
+func (l *wrapped) Resize(size fyne.Size) {
+	if size.Width != l.width && size.Width > 0 && arabic.HasRTL(l.logical) {
+		l.width = size.Width
+		textSize := theme.Size(theme.SizeNameText)
+		if l.SizeName != "" {
+			textSize = theme.Size(l.SizeName)
+		}
+		l.Text = display(breakLines(l.logical, size.Width-2*theme.InnerPadding()-2, textSize,
+			l.TextStyle))
+		l.Label.Resize(size)
+		l.Refresh()
+		return
+	}
+	l.Label.Resize(size)
+}
+
+// breakLines breaks text, in logical order, into lines no wider than
+// width, at spaces.
+func breakLines(text string, width, size float32, style fyne.TextStyle) string {
+	var lines []string
+	for _, para := range strings.Split(text, "\n") {
+		cur := ""
+		for _, w := range strings.Fields(para) {
+			cand := w
+			if cur != "" {
+				cand = cur + " " + w
+			}
+			if cur != "" && fyne.MeasureText(cand, size, style).Width > width {
+				lines = append(lines, cur)
+				cand = w
+			}
+			cur = cand
+		}
+		lines = append(lines, cur)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // value is a label for a figure or a datum, truncated when too long.
