@@ -1,0 +1,27 @@
+-- The outbox of e-mails to applicants, kept at headquarters only. A
+-- notification is planned once per applicant, kind and event key (the
+-- run, session, review or withdrawal it tells of): planning again adds
+-- nothing. Its message is rendered when it is sent, from the facts below
+-- and the applicant's current record; no rendered message, and no
+-- password, is ever stored.
+
+CREATE TABLE notifications (
+    id              INTEGER PRIMARY KEY,
+    applicant_id    TEXT NOT NULL REFERENCES applicants (id),
+    kind            TEXT NOT NULL,
+    event_key       TEXT NOT NULL,
+    lang            TEXT NOT NULL CHECK (lang IN ('fr', 'ar', 'fr+ar')),
+    facts           TEXT NOT NULL, -- JSON of selection.NotificationFacts
+    status          TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'unknown')),
+    attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    next_attempt_at TEXT NOT NULL DEFAULT '',
+    message_id      TEXT NOT NULL DEFAULT '',
+    last_error      TEXT NOT NULL DEFAULT '',
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    UNIQUE (applicant_id, kind, event_key)
+) STRICT;
+
+-- The sender takes the oldest due pending notification first.
+CREATE INDEX notifications_due ON notifications (status, next_attempt_at, id);
