@@ -18,6 +18,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"strconv"
@@ -84,6 +85,7 @@ func StartServer(tb testing.TB, opts ServerOptions) *Server {
 		return &session{s: s}, nil
 	}))
 	s.srv.Domain = "localhost"
+	s.srv.ErrorLog = log.New(io.Discard, "", 0) // killed clients are expected
 	s.srv.ReadTimeout, s.srv.WriteTimeout = 30*time.Second, 30*time.Second
 	s.srv.MaxMessageBytes = 1 << 20
 	var l net.Listener
