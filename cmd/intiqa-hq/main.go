@@ -1,7 +1,8 @@
 // Command intiqa-hq is the headquarters program of Intiqa: it generates
 // data sets, imports and exports the contract XLSX files, runs and
-// verifies the national pre-selection, and (in later versions) serves
-// the provinces.
+// verifies the national pre-selection, publishes it, e-mails applicants
+// and hands the invited to the training platform, and (in later
+// versions) serves the provinces.
 //
 // It builds with CGO_ENABLED=0 and imports no part of the desktop
 // interface.
@@ -45,6 +46,9 @@ func commands() []command {
 		{"preselect", "lance la pré-sélection nationale et écrit preselection.xlsx", runPreselect},
 		{"verify-run", "réexécute une pré-sélection et la compare à son preselection.xlsx", runVerifyRun},
 		{"rules", "affiche les règles livrées, ou valide un fichier de règles (--check)", runRules},
+		{"publish-run", "publie une pré-sélection enregistrée : ses résultats seront annoncés", runPublishRun},
+		{"mail", "courriels aux candidats : plan, preview, send, status, requeue, mark-sent, keygen", runMail},
+		{"training-accounts", "comptes de la plateforme de formation des invités (XLSX)", runTrainingAccounts},
 		{"backup", "écrit une sauvegarde cohérente d'une base, même en service", runBackup},
 		{"restore", "vérifie une sauvegarde et la remet en place d'une base arrêtée", runRestore},
 		{"version", "affiche la version du programme (comme --version)", runVersion},
@@ -104,6 +108,6 @@ func runVersion(_ context.Context, e *env, args []string) error {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage : intiqa-hq COMMANDE [options]   (intiqa-hq --version)")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-17s %s\n", c.name, c.summary)
 	}
 }
