@@ -91,8 +91,12 @@ func TestPlanNotifications(t *testing.T) {
 	db := mustFacts(t)
 
 	// Before the pre-selection is committed, only the provinces'
-	// decisions are told.
-	got := mustPlan(t, db, "")
+	// decisions are told; a planning limited to them plans the same.
+	got, err := db.PlanNotifications(ctx, "hq",
+		selection.PlanOptions{Kinds: selection.DecisionNotificationKinds})
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := map[selection.NotificationKind]int{
 		selection.NotifyDocumentRejected: 1, selection.NotifyConvocation: 1,
 		selection.NotifySelected: 1, selection.NotifyFinalWaiting: 1, selection.NotifyReplacement: 1,
@@ -267,5 +271,83 @@ func TestChangeNotification(t *testing.T) {
 	})
 	if _, err := db.VerifyAudit(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPlanCancelsWhatNoLongerHolds changes the facts behind pending
+// notifications: the next planning cancels them, and plans the new
+// facts; a notification already sent is left alone.
+func TestPlanCancelsWhatNoLongerHolds(t *testing.T) {
+	ctx := context.Background()
+	db := mustFacts(t)
+	if _, err := db.CommitRun(ctx, "hq", "pre-1"); err != nil {
+		t.Fatal(err)
+	}
+	mustPlan(t, db, "r1")
+	byKey := func() map[string]*selection.Notification {
+		out := map[string]*selection.Notification{}
+		for n, err := range db.Notifications(ctx, localdb.NotificationFilter{}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[n.ApplicantID+"/"+string(n.Kind)+"/"+n.EventKey] = n
+		}
+		return out
+	}
+	sent := byKey()["A2/selected/fin-1"]
+	_, err := db.ChangeNotification(ctx, "mail", selection.NotificationChange{ID: sent.ID,
+		From: []selection.NotificationStatus{selection.NotificationPending},
+		To:   selection.NotificationSent})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The convocation moves, the rejection is reviewed, A1 starts the
+	// training, and a new final selection replaces the first.
+	later := fixedNow.Add(24 * time.Hour)
+	mustPut(t, db.PutConvocation(ctx, "sup", &selection.Convocation{SessionID: "S1",
+		ApplicantID: "A1", Slot: later, Role: selection.RoleEnumerator}))
+	mustPut(t, db.AddReview(ctx, "sup", &selection.Review{ID: "R2", DocumentID: "D1",
+		Verdict: selection.VerdictAccepted, Reviewer: "sup", ReviewedAt: later, Version: 2}))
+	mustPut(t, db.PutTraining(ctx, "hq", &selection.TrainingProgress{ApplicantID: "A1",
+		Started: true, ModulesTotal: 5}))
+	final := &selection.Run{ID: "fin-2", Kind: selection.RunFinal, Scope: testProvince,
+		Params: map[string]string{}, StartedAt: later, CommittedAt: later}
+	mustPut(t, db.SaveRun(ctx, "sup", final, []selection.Outcome{
+		{ApplicantID: "A2", Status: selection.StatusWaiting, CommuneCode: testCommune1, Rank: 1},
+	}))
+
+	res, err := db.PlanNotifications(ctx, "hq", selection.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCancelled := map[selection.NotificationKind]int{
+		selection.NotifyConvocation: 1, selection.NotifyDocumentRejected: 1,
+		selection.NotifyTrainingReminder: 1, selection.NotifyFinalWaiting: 1,
+		selection.NotifyReplacement: 1,
+	}
+	for _, k := range selection.NotificationKinds {
+		if res.Cancelled[k] != wantCancelled[k] {
+			t.Errorf("%s: %d cancelled, want %d", k, res.Cancelled[k], wantCancelled[k])
+		}
+	}
+	checkAdded(t, "new facts", res, map[selection.NotificationKind]int{
+		selection.NotifyConvocation: 1, selection.NotifyFinalWaiting: 1})
+	now := byKey()
+	if n := now["A2/selected/fin-1"]; n.Status != selection.NotificationSent {
+		t.Errorf("a sent notification became %s", n.Status)
+	}
+	if n := now["A1/convocation/S1@"+later.Format("2006-01-02T15:04:05.000000000Z")]; n == nil ||
+		n.Status != selection.NotificationPending {
+		t.Errorf("the moved convocation: %+v", n)
+	}
+	for key, n := range now {
+		if n.Status == selection.NotificationCancelled && n.LastError == "" {
+			t.Errorf("%s cancelled without a reason", key)
+		}
+	}
+	if again, err := db.PlanNotifications(ctx, "hq", selection.PlanOptions{}); err != nil ||
+		again.Total != 0 || len(again.Cancelled) != 0 {
+		t.Errorf("planning again: %+v, %v", again, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 
 	"intiqa/selection"
 )
@@ -117,8 +118,9 @@ func finalNotice(kind selection.NotificationKind, status selection.Status) strin
 		ORDER BY o.applicant_id` + planReturning
 }
 
-// planAudit is the audit entry of one kind's planned notifications: how
-// many, their ID range, and a fingerprint of (ID, applicant, key).
+// planAudit is the audit entry of one kind's planned (or cancelled)
+// notifications: how many, their ID range, and a fingerprint of (ID,
+// applicant, key).
 type planAudit struct {
 	Kind        selection.NotificationKind
 	Added       int
@@ -127,19 +129,54 @@ type planAudit struct {
 	Fingerprint string
 }
 
+// note counts one notification.
+func (a *planAudit) note(id int64) {
+	if a.Added == 0 || id < a.FirstID {
+		a.FirstID = id
+	}
+	a.LastID = max(a.LastID, id)
+	a.Added++
+}
+
+// wanted reports whether a planning covers a kind.
+func wanted(opts selection.PlanOptions, kind selection.NotificationKind) bool {
+	return len(opts.Kinds) == 0 || slices.Contains(opts.Kinds, kind)
+}
+
 // PlanNotifications derives, from what the store holds, every
 // notification not planned yet, and adds them to the outbox, in one
 // transaction: a committed pre-selection (invited, waiting list,
 // documents to upload), the invited who have not started training (when
 // opts names a round of reminders), and the provinces' decisions
 // (rejected documents, convocations, final results, replacements).
-// Planning again adds nothing. Each kind's additions are audited as one
-// entry.
+// First, the pending notifications whose fact no longer holds are
+// cancelled. Planning again adds nothing. Each kind's additions, and its
+// cancellations, are audited as one entry each. After each batch of the provinces' decisions, planning
+// selection.DecisionNotificationKinds is enough.
 func (db *DB) PlanNotifications(ctx context.Context, actor string,
 	opts selection.PlanOptions) (selection.PlanResult, error) {
-	res := selection.PlanResult{Added: map[selection.NotificationKind]int{}}
+	res := selection.PlanResult{Added: map[selection.NotificationKind]int{},
+		Cancelled: map[selection.NotificationKind]int{}}
 	err := db.update(ctx, actor, func(tx *Tx) error {
+		for _, q := range cancelQueries {
+			if !wanted(opts, q.kind) {
+				continue
+			}
+			a, err := tx.cancelKind(q.kind, q.query, q.reason)
+			if err != nil {
+				return err
+			}
+			if a.Added > 0 {
+				res.Cancelled[q.kind] = a.Added
+				if err := tx.audit("notification.cancel", "notification", string(q.kind), nil, a); err != nil {
+					return err
+				}
+			}
+		}
 		for _, q := range planQueries {
+			if !wanted(opts, q.kind) {
+				continue
+			}
 			a, err := tx.planKind(q.kind, q.query, opts.TrainingReminder)
 			if err != nil {
 				return err
@@ -155,7 +192,8 @@ func (db *DB) PlanNotifications(ctx context.Context, actor string,
 		return nil
 	})
 	if err != nil {
-		return selection.PlanResult{Added: map[selection.NotificationKind]int{}}, err
+		return selection.PlanResult{Added: map[selection.NotificationKind]int{},
+			Cancelled: map[selection.NotificationKind]int{}}, err
 	}
 	return res, nil
 }
@@ -176,11 +214,7 @@ func (tx *Tx) planKind(kind selection.NotificationKind, query, round string) (pl
 			return a, fmt.Errorf("plan %s notifications: %w", kind, err)
 		}
 		fmt.Fprintf(h, "%d\x00%s\x00%s\x00", id, applicant, key)
-		if a.Added == 0 || id < a.FirstID {
-			a.FirstID = id
-		}
-		a.LastID = max(a.LastID, id)
-		a.Added++
+		a.note(id)
 	}
 	if err := rows.Err(); err != nil {
 		return a, fmt.Errorf("plan %s notifications: %w", kind, err)

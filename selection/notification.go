@@ -49,21 +49,25 @@ var NotificationKinds = []NotificationKind{
 // SMTP server, and sent once the server accepted it; one found sending
 // when a sender starts was interrupted mid-send and becomes unknown: it
 // may or may not have left, so it is never resent without an operator.
+// A pending notification whose fact no longer holds (a convocation
+// moved, a rejection reviewed, a final selection replaced) is cancelled
+// by the next planning, and never sent.
 type NotificationStatus string
 
 // The statuses of a notification.
 const (
-	NotificationPending NotificationStatus = "pending"
-	NotificationSending NotificationStatus = "sending"
-	NotificationSent    NotificationStatus = "sent"
-	NotificationFailed  NotificationStatus = "failed"
-	NotificationUnknown NotificationStatus = "unknown"
+	NotificationPending   NotificationStatus = "pending"
+	NotificationSending   NotificationStatus = "sending"
+	NotificationSent      NotificationStatus = "sent"
+	NotificationFailed    NotificationStatus = "failed"
+	NotificationUnknown   NotificationStatus = "unknown"
+	NotificationCancelled NotificationStatus = "cancelled"
 )
 
 // NotificationStatuses lists the statuses in the order of the outbox.
 var NotificationStatuses = []NotificationStatus{
 	NotificationPending, NotificationSending, NotificationSent, NotificationFailed,
-	NotificationUnknown,
+	NotificationUnknown, NotificationCancelled,
 }
 
 // MailLanguage is the language of one notification's message.
@@ -150,18 +154,29 @@ type NotificationChange struct {
 	NextAttemptAt time.Time // zero: as soon as possible
 }
 
+// DecisionNotificationKinds are the kinds that follow the decisions the
+// provinces push: what to plan after each synchronised batch.
+var DecisionNotificationKinds = []NotificationKind{
+	NotifyDocumentRejected, NotifyConvocation, NotifySelected, NotifyFinalWaiting,
+	NotifyReplacement,
+}
+
 // PlanOptions tune a planning of notifications.
 type PlanOptions struct {
+	// Kinds limits the planning to these kinds; empty: every kind.
+	Kinds []NotificationKind
 	// TrainingReminder names a round of reminders to the invited who have
 	// not started the remote training (e.g. "2025-04-01"); each round
 	// reminds each of them once. Empty: no reminder is planned.
 	TrainingReminder string
 }
 
-// PlanResult counts the notifications a planning added, by kind.
+// PlanResult counts the notifications a planning added, and the pending
+// ones it cancelled, by kind.
 type PlanResult struct {
-	Added map[NotificationKind]int
-	Total int
+	Added     map[NotificationKind]int
+	Total     int
+	Cancelled map[NotificationKind]int
 }
 
 // MailCounts counts the notifications of the outbox by status, and by

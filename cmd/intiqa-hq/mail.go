@@ -110,6 +110,11 @@ func runMailPlan(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "  %-18s %7d\n", k, res.Added[k])
 		}
 	}
+	for _, k := range selection.NotificationKinds {
+		if res.Cancelled[k] > 0 {
+			fmt.Fprintf(e.stdout, "annulées, le fait ayant changé : %s %d\n", k, res.Cancelled[k])
+		}
+	}
 	return nil
 }
 

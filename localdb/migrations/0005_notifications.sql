@@ -3,7 +3,9 @@
 -- run, session, review or withdrawal it tells of): planning again adds
 -- nothing. Its message is rendered when it is sent, from the facts below
 -- and the applicant's current record; no rendered message, and no
--- password, is ever stored.
+-- password, is ever stored. A pending notification whose fact no longer
+-- holds when planning runs again (a convocation moved, a rejection
+-- reviewed) is cancelled, never sent.
 
 CREATE TABLE notifications (
     id              INTEGER PRIMARY KEY,
@@ -13,7 +15,7 @@ CREATE TABLE notifications (
     lang            TEXT NOT NULL CHECK (lang IN ('fr', 'ar', 'fr+ar')),
     facts           TEXT NOT NULL, -- JSON of selection.NotificationFacts
     status          TEXT NOT NULL DEFAULT 'pending'
-        CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'unknown')),
+        CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'unknown', 'cancelled')),
     attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
     next_attempt_at TEXT NOT NULL DEFAULT '',
     message_id      TEXT NOT NULL DEFAULT '',

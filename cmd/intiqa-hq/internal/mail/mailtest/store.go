@@ -292,3 +292,45 @@ func commitFinal(ctx context.Context, db *localdb.DB, fx Fixture) error {
 	}
 	return nil
 }
+
+// MustProvinceStore writes, in a new folder, a national store holding
+// every generated applicant of a province with the generated needs, and
+// the province's pre-selection committed: the notices of a province at
+// full size, for benchmarks.
+func MustProvinceStore(tb testing.TB, province string) string {
+	tb.Helper()
+	ctx := context.Background()
+	path := filepath.Join(tb.TempDir(), "intiqa.db")
+	db, err := localdb.Open(ctx, path, localdb.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	g, err := synth.New(1, province)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var apps []*selection.Applicant
+	for a := range g.Applicants() {
+		apps = append(apps, a)
+	}
+	needs := g.Needs()
+	src := selection.Source{File: "applicants.xlsx", Sheet: "applicants", SHA256: "mailtest"}
+	if _, err := db.ImportApplicants(ctx, "hq", src, rowsOf(apps), nil); err != nil {
+		tb.Fatal(err)
+	}
+	p, err := selection.Preselect(selection.PreselectInput{Rules: selection.DefaultRules(),
+		Seed: "2024", Applicants: apps, Needs: needs})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	run := p.Run
+	run.ID, run.StartedAt = RunID, Now
+	if err := db.SaveRun(ctx, "hq", &run, p.Outcomes); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := db.CommitRun(ctx, "hq", RunID); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
