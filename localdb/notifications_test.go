@@ -351,3 +351,35 @@ func TestPlanCancelsWhatNoLongerHolds(t *testing.T) {
 		t.Errorf("planning again: %+v, %v", again, err)
 	}
 }
+
+func TestRunApplicantsPages(t *testing.T) {
+	ctx := context.Background()
+	db := mustFacts(t)
+	var all []string
+	for ao, err := range db.RunApplicants(ctx, "pre-1", selection.StatusInvited) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, ao.Applicant.ID+"@"+ao.Outcome.CommuneCode)
+	}
+	var paged []string
+	after := ""
+	for {
+		page, err := db.RunApplicantsAfter(ctx, "pre-1", selection.StatusInvited, after, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		if len(page) != 1 {
+			t.Fatalf("a page of %d, limit 1", len(page))
+		}
+		paged = append(paged, page[0].Applicant.ID+"@"+page[0].Outcome.CommuneCode)
+		after = page[0].Applicant.ID
+	}
+	want := []string{"A1@" + testCommune1, "A2@" + testCommune1}
+	if strings.Join(all, ",") != strings.Join(want, ",") || strings.Join(paged, ",") != strings.Join(want, ",") {
+		t.Fatalf("streamed %v, paged %v; want %v", all, paged, want)
+	}
+}

@@ -96,10 +96,7 @@ type ApplicantOutcome struct {
 func (db *DB) RunApplicants(ctx context.Context, runID string,
 	status selection.Status) iter.Seq2[ApplicantOutcome, error] {
 	return func(yield func(ApplicantOutcome, error) bool) {
-		rows, err := db.reader.QueryContext(ctx, `SELECT o.commune_code, o.role, o.rank, o.score,
-			o.reason, `+prefixed("a.", applicantColumns)+` FROM outcomes o
-			JOIN applicants a ON a.id = o.applicant_id
-			WHERE o.run_id = ? AND o.status = ? ORDER BY o.applicant_id`, runID, string(status))
+		rows, err := db.reader.QueryContext(ctx, runApplicantsQuery, runID, string(status), "", -1)
 		if err != nil {
 			yield(ApplicantOutcome{}, fmt.Errorf("list run applicants: %w", err))
 			return
@@ -120,6 +117,32 @@ func (db *DB) RunApplicants(ctx context.Context, runID string,
 		}
 	}
 }
+
+// RunApplicantsAfter returns a page of RunApplicants: at most limit
+// applicants whose ID comes after the given one. Paging holds no read
+// open between pages, for a reader that takes long over each.
+func (db *DB) RunApplicantsAfter(ctx context.Context, runID string, status selection.Status,
+	after string, limit int) ([]ApplicantOutcome, error) {
+	var out []ApplicantOutcome
+	err := db.each(ctx, runApplicantsQuery, []any{runID, string(status), after, limit},
+		func(s scanner) error {
+			ao, err := scanApplicantOutcome(s, runID, status)
+			out = append(out, ao)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("list run applicants: %w", err)
+	}
+	return out, nil
+}
+
+// runApplicantsQuery lists a run's applicants of a status (?1, ?2) after
+// an applicant ID (?3), at most ?4 of them (-1: all).
+var runApplicantsQuery = `SELECT o.commune_code, o.role, o.rank, o.score, o.reason, ` +
+	prefixed("a.", applicantColumns) + ` FROM outcomes o
+	JOIN applicants a ON a.id = o.applicant_id
+	WHERE o.run_id = ?1 AND o.status = ?2 AND o.applicant_id > ?3
+	ORDER BY o.applicant_id LIMIT ?4`
 
 // scanApplicantOutcome reads one row of RunApplicants' query.
 func scanApplicantOutcome(rows scanner, runID string, status selection.Status) (ApplicantOutcome, error) {

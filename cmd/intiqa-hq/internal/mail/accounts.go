@@ -10,8 +10,9 @@ import (
 	"intiqa/selection"
 )
 
-// accountBatch is how many accounts are hashed together, spread over the
-// workers, before they are handed on in order.
+// accountBatch is how many accounts are read, then hashed together
+// spread over the workers, before they are handed on in order; no read
+// stays open while they are hashed.
 const accountBatch = 256
 
 // TrainingAccounts streams the accounts of the training platform for the
@@ -25,32 +26,34 @@ func TrainingAccounts(ctx context.Context, db *localdb.DB, runID string, key *Pa
 		workers = runtime.GOMAXPROCS(0)
 	}
 	return func(yield func(*selection.TrainingAccount, error) bool) {
-		batch := make([]*selection.TrainingAccount, 0, accountBatch)
-		flush := func() bool {
-			if err := hashAll(batch, key, params, workers); err != nil {
-				yield(nil, err)
-				return false
+		after := ""
+		for {
+			page, err := db.RunApplicantsAfter(ctx, runID, selection.StatusInvited, after,
+				accountBatch)
+			if err == nil {
+				err = ctx.Err()
 			}
-			for _, a := range batch {
-				if !yield(a, nil) {
-					return false
-				}
-			}
-			batch = batch[:0]
-			return true
-		}
-		for ao, err := range db.RunApplicants(ctx, runID, selection.StatusInvited) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			batch = append(batch, accountOf(ao))
-			if len(batch) == accountBatch && !flush() {
+			if len(page) == 0 {
 				return
 			}
-		}
-		if len(batch) > 0 {
-			flush()
+			batch := make([]*selection.TrainingAccount, len(page))
+			for i, ao := range page {
+				batch[i] = accountOf(ao)
+			}
+			if err := hashAll(batch, key, params, workers); err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, a := range batch {
+				if !yield(a, nil) {
+					return
+				}
+			}
+			after = page[len(page)-1].Applicant.ID
 		}
 	}
 }

@@ -157,9 +157,11 @@ func TestKilledAfterRendering(t *testing.T) {
 	}
 }
 
-// TestKilledDuringSend kills a sender while the server receives its
-// third message: that notification becomes unknown at the next start
-// and is not sent again; the operator requeues it, and it is sent once.
+// TestKilledDuringSend kills a sender once the server has read its
+// third message and before it answers: the server then accepts the
+// message, but the sender never knew. At the next start the notification
+// becomes unknown and is not sent again; the operator finds its
+// Message-ID in the server's log and marks it sent.
 func TestKilledDuringSend(t *testing.T) {
 	fx := mailtest.MustStore(t)
 	db := mailtest.Open(t, fx.Path)
@@ -185,7 +187,6 @@ func TestKilledDuringSend(t *testing.T) {
 	if err := child.Wait(); !wasKilled(err) {
 		t.Fatalf("child: %v", err)
 	}
-	close(release)
 	sending := all(t, db, selection.NotificationSending)
 	if len(sending) != 1 || len(srv.Received()) != 2 {
 		t.Fatalf("after the kill: %d sending, %d received; want 1 and 2", len(sending),
@@ -195,8 +196,10 @@ func TestKilledDuringSend(t *testing.T) {
 	for id := range sending {
 		stuck = id
 	}
+	close(release) // the server accepts the message of the dead sender
+	waitReceived(t, srv, 3)
 
-	// The next run marks it unknown and sends the others.
+	// The next run marks it unknown and sends the others, not it.
 	rep := mustSend(t, db, smtpConfig(srv, false), senderConfig(key))
 	if len(rep.Interrupted) != 1 || rep.Interrupted[0] != stuck || rep.Sent != plan.Total-3 {
 		t.Fatalf("the next run: %+v; want %d interrupted, %d sent", rep, stuck, plan.Total-3)
@@ -206,16 +209,55 @@ func TestKilledDuringSend(t *testing.T) {
 		t.Fatalf("interrupted notification: %+v, %v", n, err)
 	}
 	got := byNotification(t, srv)
-	if _, resent := got[stuck]; resent || len(got) != plan.Total-1 {
-		t.Fatalf("%d received, the interrupted one resent: %v", len(got), resent)
+	if len(got) != plan.Total || got[stuck].Attempt != 1 {
+		t.Fatalf("%d notifications received of %d; the interrupted one as attempt %d",
+			len(got), plan.Total, got[stuck].Attempt)
 	}
 	if rep := mustSend(t, db, smtpConfig(srv, false), senderConfig(key)); rep.Sent != 0 {
-		t.Fatalf("a run without a requeue sent %d", rep.Sent)
+		t.Fatalf("a run without the operator sent %d", rep.Sent)
 	}
 
-	// Requeued by the operator, it is sent once.
+	// The server's log has its Message-ID: the operator marks it sent.
+	if n.MessageID != fmt.Sprintf("<intiqa.%d.1@recensement.example.ma>", stuck) {
+		t.Fatalf("Message-ID %s", n.MessageID)
+	}
 	_, err = db.ChangeNotification(context.Background(), "operator", selection.NotificationChange{
 		ID: stuck, From: []selection.NotificationStatus{selection.NotificationUnknown},
+		To: selection.NotificationSent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := countByStatus(t, db); c[selection.NotificationSent] != plan.Total {
+		t.Fatalf("at the end: %v", c)
+	}
+}
+
+// TestRequeuedAfterAnInterruptedSend requeues an unknown notification
+// whose message the server never got: it is sent once, as a second
+// attempt.
+func TestRequeuedAfterAnInterruptedSend(t *testing.T) {
+	fx := mailtest.MustStore(t)
+	db := mailtest.Open(t, fx.Path)
+	key, _ := mustKey(t)
+	plan := mustPlan(t, db)
+	next, _, err := db.NextNotification(context.Background(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A sender marked it sending, then died before the server had it.
+	_, err = db.ChangeNotification(context.Background(), "mail", selection.NotificationChange{
+		ID: next.ID, From: []selection.NotificationStatus{selection.NotificationPending},
+		To: selection.NotificationSending, CountAttempt: true, MessageID: "<x>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := mailtest.StartServer(t, mailtest.ServerOptions{})
+	if rep := mustSend(t, db, smtpConfig(srv, false), senderConfig(key)); rep.Sent != plan.Total-1 ||
+		len(rep.Interrupted) != 1 {
+		t.Fatalf("first run: %+v", rep)
+	}
+	_, err = db.ChangeNotification(context.Background(), "operator", selection.NotificationChange{
+		ID: next.ID, From: []selection.NotificationStatus{selection.NotificationUnknown},
 		To: selection.NotificationPending})
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +265,19 @@ func TestKilledDuringSend(t *testing.T) {
 	if rep := mustSend(t, db, smtpConfig(srv, false), senderConfig(key)); rep.Sent != 1 {
 		t.Fatalf("after the requeue: %+v", rep)
 	}
-	if got := byNotification(t, srv); len(got) != plan.Total || got[stuck].Attempt != 2 {
-		t.Fatalf("%d received; the requeued one as attempt %d", len(got), got[stuck].Attempt)
+	if got := byNotification(t, srv); len(got) != plan.Total || got[next.ID].Attempt != 2 {
+		t.Fatalf("%d received; the requeued one as attempt %d", len(got), got[next.ID].Attempt)
+	}
+}
+
+// waitReceived waits until the server has accepted n messages.
+func waitReceived(t *testing.T, srv *mailtest.Server, n int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for len(srv.Received()) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server accepted %d messages, want %d", len(srv.Received()), n)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

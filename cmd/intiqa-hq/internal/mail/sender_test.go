@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"html"
+	"net"
 	"os"
 	"slices"
 	"strings"
@@ -308,11 +309,17 @@ func TestServerRefusesCredentials(t *testing.T) {
 	srv := mailtest.StartServer(t, mailtest.ServerOptions{})
 	cfg := smtpConfig(srv, false)
 	cfg.Password = "wrong"
-	s, err := mail.NewSender(db, mustTemplates(t), cfg, senderConfig(key))
+	// A failure taken for a temporary one would wait minutes, past the
+	// context's end.
+	slow := senderConfig(key)
+	slow.RetryBase, slow.RetryMax = 10*time.Minute, 10*time.Minute
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s, err := mail.NewSender(db, mustTemplates(t), cfg, slow)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "535") {
+	if _, err := s.Run(ctx); err == nil || !strings.Contains(err.Error(), "535") {
 		t.Fatalf("run with wrong credentials: %v", err)
 	}
 	if n := len(all(t, db, selection.NotificationPending)); n != plan.Total {
@@ -321,8 +328,8 @@ func TestServerRefusesCredentials(t *testing.T) {
 	// An untrusted certificate stops it too.
 	cfg = smtpConfig(srv, false)
 	cfg.RootCAs = nil
-	s, _ = mail.NewSender(db, mustTemplates(t), cfg, senderConfig(key))
-	if _, err := s.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "certificate") {
+	s, _ = mail.NewSender(db, mustTemplates(t), cfg, slow)
+	if _, err := s.Run(ctx); err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("run with an untrusted certificate: %v", err)
 	}
 	if len(srv.Received()) != 0 {
@@ -394,5 +401,38 @@ func TestPasswordNeverStored(t *testing.T) {
 		if pw := key.Password(id); strings.Contains(string(store), pw) {
 			t.Fatalf("the store holds the password of %s", id)
 		}
+	}
+}
+
+// TestServerUnreachable tries to connect a few times, with backoff, then
+// stops, leaving every notification pending.
+func TestServerUnreachable(t *testing.T) {
+	fx := mailtest.MustStore(t)
+	db := mailtest.Open(t, fx.Path)
+	key, _ := mustKey(t)
+	plan := mustPlan(t, db)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close() // nothing listens there now
+	cfg := senderConfig(key)
+	cfg.ConnectAttempts = 3
+	s, err := mail.NewSender(db, mustTemplates(t), mail.SMTPConfig{Host: "127.0.0.1", Port: port,
+		TLS: mail.TLSStartTLS}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = s.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("run against a closed port: %v", err)
+	}
+	if waited := time.Since(start); waited < cfg.RetryBase/2 {
+		t.Errorf("gave up after %v, without waiting between attempts", waited)
+	}
+	if n := len(all(t, db, selection.NotificationPending)); n != plan.Total {
+		t.Fatalf("%d of %d notifications still pending", n, plan.Total)
 	}
 }

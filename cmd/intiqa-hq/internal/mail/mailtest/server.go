@@ -46,8 +46,9 @@ type ServerOptions struct {
 	TempFailures int
 	// RejectRcpt, if set, may refuse a recipient with an SMTP error.
 	RejectRcpt func(to string) *smtp.SMTPError
-	// OnData, if set, is called when a message's data starts, before it
-	// is read; it may block.
+	// OnData, if set, is called once a message's data is read, before
+	// the server answers; it may block, and the message is then accepted
+	// (or refused, for TempFailures) when it returns.
 	OnData func()
 }
 
@@ -163,12 +164,12 @@ func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (x *session) Data(r io.Reader) error {
-	if x.s.opts.OnData != nil {
-		x.s.opts.OnData()
-	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return err
+	}
+	if x.s.opts.OnData != nil {
+		x.s.opts.OnData()
 	}
 	x.s.mu.Lock()
 	defer x.s.mu.Unlock()
