@@ -383,3 +383,38 @@ func TestRunApplicantsPages(t *testing.T) {
 		t.Fatalf("streamed %v, paged %v; want %v", all, paged, want)
 	}
 }
+
+// TestPlanForSomeApplicants limits a planning to the applicants a batch
+// concerns: only theirs are planned, and the rest on a later planning.
+func TestPlanForSomeApplicants(t *testing.T) {
+	ctx := context.Background()
+	db := mustFacts(t)
+	res, err := db.PlanNotifications(ctx, "hq", selection.PlanOptions{
+		Kinds: selection.DecisionNotificationKinds, Applicants: []string{"A3", "A9"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAdded(t, "A3", res, map[selection.NotificationKind]int{
+		selection.NotifyFinalWaiting: 1, selection.NotifyReplacement: 1})
+	checkAdded(t, "the others", mustPlan(t, db, ""), map[selection.NotificationKind]int{
+		selection.NotifyDocumentRejected: 1, selection.NotifyConvocation: 1,
+		selection.NotifySelected: 1})
+
+	// A moved convocation is cancelled by a planning for its applicant,
+	// not by one for another.
+	mustPut(t, db.PutConvocation(ctx, "sup", &selection.Convocation{SessionID: "S1",
+		ApplicantID: "A1", Slot: fixedNow.Add(48 * time.Hour), Role: selection.RoleEnumerator}))
+	for _, who := range []string{"A2", "A1"} {
+		res, err := db.PlanNotifications(ctx, "hq", selection.PlanOptions{Applicants: []string{who}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		if who == "A1" {
+			want = 1
+		}
+		if res.Cancelled[selection.NotifyConvocation] != want || res.Added[selection.NotifyConvocation] != want {
+			t.Errorf("planning for %s: %+v", who, res)
+		}
+	}
+}

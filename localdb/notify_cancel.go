@@ -4,13 +4,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"regexp"
+	"strings"
 
 	"intiqa/selection"
 )
 
 // cancelQueries cancel, for each kind whose fact can change, the pending
 // notifications whose fact no longer holds: the same conditions as
-// planQueries, negated. ?1 is the time, ?2 the reason recorded. The
+// planQueries, negated, each looked up by primary key from the
+// notification's key. ?1 is the time, ?2 the reason recorded. The
 // notices of a committed pre-selection never change.
 var cancelQueries = []struct {
 	kind   selection.NotificationKind
@@ -21,11 +24,14 @@ var cancelQueries = []struct {
 		selection.NotifyTrainingReminder, ``, `SELECT 1 FROM training t
 			WHERE t.applicant_id = n.applicant_id AND t.started = 0`)},
 	{selection.NotifyDocumentRejected, "le refus a été revu depuis", cancelUpdate(
-		selection.NotifyDocumentRejected, latestReviews, `SELECT 1 FROM latest l
-			WHERE l.id = n.event_key AND l.verdict = 'rejected'`)},
+		selection.NotifyDocumentRejected, ``, `SELECT 1 FROM reviews r
+			WHERE r.id = n.event_key AND r.verdict = 'rejected'
+			AND r.version = (SELECT max(version) FROM reviews WHERE document_id = r.document_id)`)},
 	{selection.NotifyConvocation, "la convocation a été déplacée ou annulée", cancelUpdate(
 		selection.NotifyConvocation, ``, `SELECT 1 FROM convocations c
-			WHERE c.applicant_id = n.applicant_id AND c.session_id || '@' || c.slot = n.event_key`)},
+			WHERE c.session_id = substr(n.event_key, 1, instr(n.event_key, '@') - 1)
+			AND c.applicant_id = n.applicant_id
+			AND c.slot = substr(n.event_key, instr(n.event_key, '@') + 1)`)},
 	{selection.NotifySelected, "la sélection finale a changé ou le candidat s'est désisté",
 		cancelFinal(selection.NotifySelected, selection.StatusSelected)},
 	{selection.NotifyFinalWaiting, "la sélection finale a changé ou le candidat s'est désisté",
@@ -40,7 +46,7 @@ var cancelQueries = []struct {
 // a kind for which holds finds no row; with is an optional common table.
 func cancelUpdate(kind selection.NotificationKind, with, holds string) string {
 	q := `UPDATE notifications AS n SET status = 'cancelled', last_error = ?2, updated_at = ?1
-		WHERE n.status = 'pending' AND n.kind = '` + string(kind) + `'
+		WHERE n.status = 'pending' AND n.kind = '` + string(kind) + `' /*scope:n.applicant_id*/
 		AND NOT EXISTS (` + holds + `) RETURNING id, applicant_id, event_key`
 	if with != "" {
 		q = `WITH ` + with + ` ` + q
@@ -82,4 +88,40 @@ func (tx *Tx) cancelKind(kind selection.NotificationKind, query, reason string) 
 	}
 	a.Fingerprint = hex.EncodeToString(h.Sum(nil))
 	return a, nil
+}
+
+// scopeMark is the mark of planning and cancelling queries where a
+// planning limited to some applicants adds its condition.
+var scopeMark = regexp.MustCompile(`/\*scope:([a-z_.]+)\*/`)
+
+// scoped returns a query limited to the applicants of the temporary
+// table plan_scope, or, when scope is false, the query for everyone.
+func scoped(query string, scope bool) string {
+	if !scope {
+		return scopeMark.ReplaceAllString(query, "")
+	}
+	// Cancelling for a few applicants goes through the outbox's unique
+	// index, which starts with the applicant: the unary + keeps SQLite
+	// from scanning every pending notification of the kind instead.
+	query = strings.Replace(query, "n.status = 'pending' AND n.kind =",
+		"+n.status = 'pending' AND +n.kind =", 1)
+	return scopeMark.ReplaceAllString(query, "AND $1 IN (SELECT id FROM temp.plan_scope)")
+}
+
+// setScope fills the temporary table plan_scope with the applicants a
+// planning is limited to.
+func (tx *Tx) setScope(ids []string) error {
+	if _, err := tx.exec(`CREATE TEMP TABLE IF NOT EXISTS plan_scope (id TEXT PRIMARY KEY)
+		WITHOUT ROWID`); err != nil {
+		return fmt.Errorf("planning scope: %w", err)
+	}
+	if _, err := tx.exec(`DELETE FROM temp.plan_scope`); err != nil {
+		return fmt.Errorf("planning scope: %w", err)
+	}
+	for _, id := range ids {
+		if _, err := tx.exec(`INSERT OR IGNORE INTO temp.plan_scope (id) VALUES (?)`, id); err != nil {
+			return fmt.Errorf("planning scope: %w", err)
+		}
+	}
+	return nil
 }

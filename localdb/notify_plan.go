@@ -19,12 +19,12 @@ const (
 
 	// committedPreselections are the pre-selection runs headquarters
 	// published.
-	committedPreselections = `pre AS (SELECT id FROM runs
+	committedPreselections = `pre AS MATERIALIZED (SELECT id FROM runs
 		WHERE kind = 'preselection' AND committed_at != '')`
 
 	// latestFinals are, for each province, its latest committed final
 	// selection: a later one replaces it.
-	latestFinals = `finals AS (SELECT r.id FROM runs r
+	latestFinals = `finals AS MATERIALIZED (SELECT r.id FROM runs r
 		WHERE r.kind = 'final' AND r.committed_at != ''
 		AND NOT EXISTS (SELECT 1 FROM runs q WHERE q.kind = 'final' AND q.scope = r.scope
 			AND q.committed_at != '' AND (q.committed_at > r.committed_at
@@ -45,7 +45,8 @@ const (
 // planQueries derive each kind of notification from the store's facts.
 // Each selects (applicant, key, language, facts) for every event that
 // holds now; the unique key of the outbox drops those already planned.
-// ?1 is the planning time, ?2 the round of training reminders.
+// ?1 is the planning time, ?2 the round of training reminders. Each has
+// a /*scope:COLUMN*/ mark where scoped limits it to some applicants.
 var planQueries = []struct {
 	kind  selection.NotificationKind
 	query string
@@ -57,10 +58,10 @@ var planQueries = []struct {
 	{selection.NotifyTrainingReminder, `WITH ` + committedPreselections + planInsert + `
 		SELECT o.applicant_id, 'training_reminder', o.run_id || '/' || ?2, ` + mailLangSQL + `,
 			json_object('run_id', o.run_id, 'commune_code', o.commune_code), ?1, ?1
-		FROM outcomes o JOIN pre ON pre.id = o.run_id
+		FROM pre CROSS JOIN outcomes o ON o.run_id = pre.id
 		JOIN applicants a ON a.id = o.applicant_id
 		JOIN training t ON t.applicant_id = o.applicant_id
-		WHERE o.status = 'invited' AND t.started = 0 AND ?2 != ''
+		WHERE o.status = 'invited' AND t.started = 0 AND ?2 != '' /*scope:o.applicant_id*/
 		ORDER BY o.applicant_id` + planReturning},
 	{selection.NotifyDocumentRejected, `WITH ` + latestReviews + planInsert + `
 		SELECT d.applicant_id, 'document_rejected', l.id, ` + mailLangSQL + `,
@@ -68,7 +69,7 @@ var planQueries = []struct {
 			?1, ?1
 		FROM latest l JOIN documents d ON d.id = l.document_id
 		JOIN applicants a ON a.id = d.applicant_id
-		WHERE l.verdict = 'rejected'
+		WHERE l.verdict = 'rejected' /*scope:d.applicant_id*/
 		ORDER BY d.applicant_id, l.id` + planReturning},
 	{selection.NotifyConvocation, planInsert + `
 		SELECT c.applicant_id, 'convocation', c.session_id || '@' || c.slot, ` + mailLangSQL + `,
@@ -76,6 +77,7 @@ var planQueries = []struct {
 				'role', c.role), ?1, ?1
 		FROM convocations c JOIN interview_sessions s ON s.id = c.session_id
 		JOIN applicants a ON a.id = c.applicant_id
+		WHERE 1 /*scope:c.applicant_id*/
 		ORDER BY c.applicant_id, c.session_id` + planReturning},
 	{selection.NotifySelected, finalNotice(selection.NotifySelected, selection.StatusSelected)},
 	{selection.NotifyFinalWaiting, finalNotice(selection.NotifyFinalWaiting, selection.StatusWaiting)},
@@ -86,7 +88,7 @@ var planQueries = []struct {
 		FROM withdrawals w JOIN finals f ON f.id = w.run_id
 		JOIN outcomes o ON o.run_id = w.run_id AND o.applicant_id = w.applicant_id
 		JOIN applicants a ON a.id = w.replaced_by
-		WHERE w.replaced_by != ''
+		WHERE w.replaced_by != '' /*scope:w.replaced_by*/
 		ORDER BY w.replaced_by, w.id` + planReturning},
 }
 
@@ -97,9 +99,9 @@ func outcomeNotice(kind selection.NotificationKind, status selection.Status) str
 		SELECT o.applicant_id, '` + string(kind) + `', o.run_id, ` + mailLangSQL + `,
 			json_object('run_id', o.run_id, 'commune_code', o.commune_code, 'rank', o.rank),
 			?1, ?1
-		FROM outcomes o JOIN pre ON pre.id = o.run_id
+		FROM pre CROSS JOIN outcomes o ON o.run_id = pre.id
 		JOIN applicants a ON a.id = o.applicant_id
-		WHERE o.status = '` + string(status) + `' AND ?2 = ?2
+		WHERE o.status = '` + string(status) + `' AND ?2 = ?2 /*scope:o.applicant_id*/
 		ORDER BY o.applicant_id` + planReturning
 }
 
@@ -111,9 +113,9 @@ func finalNotice(kind selection.NotificationKind, status selection.Status) strin
 		SELECT o.applicant_id, '` + string(kind) + `', o.run_id, ` + mailLangSQL + `,
 			json_object('run_id', o.run_id, 'commune_code', o.commune_code, 'role', o.role,
 				'rank', o.rank), ?1, ?1
-		FROM outcomes o JOIN finals f ON f.id = o.run_id
+		FROM finals f CROSS JOIN outcomes o ON o.run_id = f.id
 		JOIN applicants a ON a.id = o.applicant_id
-		WHERE o.status = '` + string(status) + `' AND ?2 = ?2
+		WHERE o.status = '` + string(status) + `' AND ?2 = ?2 /*scope:o.applicant_id*/
 		AND o.applicant_id NOT IN (SELECT applicant_id FROM withdrawals WHERE run_id = o.run_id)
 		ORDER BY o.applicant_id` + planReturning
 }
@@ -157,12 +159,18 @@ func (db *DB) PlanNotifications(ctx context.Context, actor string,
 	opts selection.PlanOptions) (selection.PlanResult, error) {
 	res := selection.PlanResult{Added: map[selection.NotificationKind]int{},
 		Cancelled: map[selection.NotificationKind]int{}}
+	scope := len(opts.Applicants) > 0
 	err := db.update(ctx, actor, func(tx *Tx) error {
+		if scope {
+			if err := tx.setScope(opts.Applicants); err != nil {
+				return err
+			}
+		}
 		for _, q := range cancelQueries {
 			if !wanted(opts, q.kind) {
 				continue
 			}
-			a, err := tx.cancelKind(q.kind, q.query, q.reason)
+			a, err := tx.cancelKind(q.kind, scoped(q.query, scope), q.reason)
 			if err != nil {
 				return err
 			}
@@ -177,7 +185,7 @@ func (db *DB) PlanNotifications(ctx context.Context, actor string,
 			if !wanted(opts, q.kind) {
 				continue
 			}
-			a, err := tx.planKind(q.kind, q.query, opts.TrainingReminder)
+			a, err := tx.planKind(q.kind, scoped(q.query, scope), opts.TrainingReminder)
 			if err != nil {
 				return err
 			}

@@ -165,6 +165,9 @@ var DecisionNotificationKinds = []NotificationKind{
 type PlanOptions struct {
 	// Kinds limits the planning to these kinds; empty: every kind.
 	Kinds []NotificationKind
+	// Applicants limits the planning to these applicants (those a batch
+	// of decisions concerns); empty: every applicant.
+	Applicants []string
 	// TrainingReminder names a round of reminders to the invited who have
 	// not started the remote training (e.g. "2025-04-01"); each round
 	// reminds each of them once. Empty: no reminder is planned.

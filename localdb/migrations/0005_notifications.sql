@@ -25,5 +25,12 @@ CREATE TABLE notifications (
     UNIQUE (applicant_id, kind, event_key)
 ) STRICT;
 
--- The sender takes the oldest due pending notification first.
+-- The sender takes the oldest due pending notification first; planning
+-- cancels pending notifications kind by kind.
 CREATE INDEX notifications_due ON notifications (status, next_attempt_at, id);
+CREATE INDEX notifications_kind ON notifications (kind, status);
+
+-- Lookups of planning: the candidates who withdrew from a final
+-- selection, and an applicant's convocations.
+CREATE INDEX IF NOT EXISTS notifications_withdrawals_run ON withdrawals (run_id, applicant_id);
+CREATE INDEX IF NOT EXISTS notifications_convocations_applicant ON convocations (applicant_id);

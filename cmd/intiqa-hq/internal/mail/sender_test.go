@@ -93,12 +93,17 @@ func checkMessage(t *testing.T, db *localdb.DB, key *mail.PasswordKey, n *select
 	}
 	latin := a.FirstName + " " + a.LastName
 	arabic := a.FirstNameAR + " " + a.LastNameAR
+	bilingual := n.Lang == selection.MailBilingual
 	for part, body := range map[string]string{"text": p.Text, "HTML": p.HTML} {
-		if !strings.Contains(body, latin) {
-			t.Errorf("%s: the %s part lacks the Latin name %q", what, part, latin)
+		if !strings.Contains(body, latin) || !strings.Contains(body, arabic) {
+			t.Errorf("%s: the %s part lacks the name in Latin (%q) or Arabic (%q) script",
+				what, part, latin, arabic)
 		}
-		if bilingual := n.Lang == selection.MailBilingual; strings.Contains(body, arabic) != bilingual {
-			t.Errorf("%s: Arabic name %q in the %s part: %v", what, arabic, part, !bilingual)
+		if strings.Contains(body, "رقم ترشيحكم") != bilingual {
+			t.Errorf("%s: Arabic text in the %s part: %v", what, part, !bilingual)
+		}
+		if !strings.Contains(body, "Votre numéro de candidature") {
+			t.Errorf("%s: the %s part lacks the French text", what, part)
 		}
 		if strings.Contains(body, "<no value>") {
 			t.Errorf("%s: the %s part has an empty field", what, part)
@@ -107,7 +112,7 @@ func checkMessage(t *testing.T, db *localdb.DB, key *mail.PasswordKey, n *select
 	if (p.ContentLang == "fr, ar") != (n.Lang == selection.MailBilingual) {
 		t.Errorf("%s: Content-Language %q", what, p.ContentLang)
 	}
-	if n.Lang == selection.MailBilingual && (!strings.Contains(p.HTML, `dir="rtl"`) ||
+	if n.Lang == selection.MailBilingual && (!strings.Contains(p.HTML, `<div lang="ar" dir="rtl"`) ||
 		!strings.Contains(p.Subject, "الإحصاء") || !strings.Contains(p.Subject, "Recensement")) {
 		t.Errorf("%s: bilingual message without an Arabic section or subject: %q", what, p.Subject)
 	}
@@ -434,5 +439,23 @@ func TestServerUnreachable(t *testing.T) {
 	}
 	if n := len(all(t, db, selection.NotificationPending)); n != plan.Total {
 		t.Fatalf("%d of %d notifications still pending", n, plan.Total)
+	}
+}
+
+// TestRateLimit sends no faster than the rate: n messages at r per
+// second take at least (n-1)/r seconds.
+func TestRateLimit(t *testing.T) {
+	fx := mailtest.MustStore(t)
+	db := mailtest.Open(t, fx.Path)
+	key, _ := mustKey(t)
+	plan := mustPlan(t, db)
+	srv := mailtest.StartServer(t, mailtest.ServerOptions{})
+	cfg := senderConfig(key)
+	cfg.Rate = 100
+	start := time.Now()
+	rep := mustSend(t, db, smtpConfig(srv, false), cfg)
+	took := time.Since(start)
+	if min := time.Duration(plan.Total-1) * time.Second / 100; rep.Sent != plan.Total || took < min {
+		t.Fatalf("sent %d of %d in %v, at 100 per second: at least %v", rep.Sent, plan.Total, took, min)
 	}
 }

@@ -32,10 +32,16 @@ func TestRenderEveryKind(t *testing.T) {
 				t.Fatalf("%s/%s: %v", k, lang, err)
 			}
 			what := string(k) + "/" + string(lang)
-			hasFR := strings.Contains(m.Text, "Fatima Zahra El Amrani")
-			hasAR := strings.Contains(m.Text, "فاطمة الزهراء العمراني")
-			if hasFR != (lang != selection.MailArabic) || hasAR != (lang != selection.MailFrench) {
-				t.Errorf("%s: French name %v, Arabic name %v", what, hasFR, hasAR)
+			for _, body := range []string{m.Text, m.HTML} {
+				if !strings.Contains(body, "Fatima Zahra El Amrani") ||
+					!strings.Contains(body, "فاطمة الزهراء العمراني") {
+					t.Errorf("%s: the name is not in both scripts", what)
+				}
+				hasFR := strings.Contains(body, "Votre numéro de candidature")
+				hasAR := strings.Contains(body, "رقم ترشيحكم")
+				if hasFR != (lang != selection.MailArabic) || hasAR != (lang != selection.MailFrench) {
+					t.Errorf("%s: French text %v, Arabic text %v", what, hasFR, hasAR)
+				}
 			}
 			if strings.Contains(m.Subject, "\n") || m.Subject == "" {
 				t.Errorf("%s: subject %q", what, m.Subject)
@@ -43,8 +49,8 @@ func TestRenderEveryKind(t *testing.T) {
 			if strings.Contains(m.HTML, "<script>") || strings.Contains(m.HTML, "&b=2\"") {
 				t.Errorf("%s: HTML not escaped", what)
 			}
-			if strings.Contains(m.HTML, `dir="rtl"`) != (lang != selection.MailFrench) {
-				t.Errorf("%s: right-to-left section: %v", what, !strings.Contains(m.HTML, `dir="rtl"`))
+			if strings.Contains(m.HTML, `<div lang="ar" dir="rtl"`) != (lang != selection.MailFrench) {
+				t.Errorf("%s: right-to-left section: %v", what, !strings.Contains(m.HTML, `<div lang="ar" dir="rtl"`))
 			}
 			for _, s := range []string{m.Text, m.HTML} {
 				if strings.Contains(s, "<no value>") || strings.Contains(s, "%!") {
