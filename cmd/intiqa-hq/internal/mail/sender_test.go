@@ -182,17 +182,21 @@ func TestTemporaryFailuresRetried(t *testing.T) {
 	srv := mailtest.StartServer(t, mailtest.ServerOptions{TempFailures: 3})
 	cfg := senderConfig(key)
 	type retry struct {
-		n  *selection.Notification
-		at time.Time
+		n        *selection.Notification
+		sent, at time.Time // when it was marked sending, then pending again
 	}
 	var retries []retry
+	sending := map[int64]time.Time{}
 	s, err := mail.NewSender(db, mustTemplates(t), smtpConfig(srv, false), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.OnChange = func(n *selection.Notification) {
-		if n.Status == selection.NotificationPending {
-			retries = append(retries, retry{n, time.Now()})
+		switch n.Status {
+		case selection.NotificationSending:
+			sending[n.ID] = time.Now()
+		case selection.NotificationPending:
+			retries = append(retries, retry{n, sending[n.ID], time.Now()})
 		}
 	}
 	rep, err := s.Run(context.Background())
@@ -204,10 +208,14 @@ func TestTemporaryFailuresRetried(t *testing.T) {
 			len(got), srv.DataCalls(), plan.Total, plan.Total+3)
 	}
 	for _, x := range retries {
-		r, delay := x.n, x.n.NextAttemptAt.Sub(x.at)
-		if !strings.Contains(r.LastError, "451") || delay < cfg.RetryBase/2-cfg.RetryBase/10 ||
-			delay > cfg.RetryMax {
-			t.Errorf("retry of %d: %q, next attempt in %v", r.ID, r.LastError, delay)
+		// The delay is drawn between the send and the change: at least
+		// half of RetryBase after the first, at most RetryMax after the
+		// second.
+		r := x.n
+		if !strings.Contains(r.LastError, "451") || r.NextAttemptAt.Sub(x.sent) < cfg.RetryBase/2 ||
+			r.NextAttemptAt.Sub(x.at) > cfg.RetryMax {
+			t.Errorf("retry of %d: %q, next attempt %v after sending, %v after the change",
+				r.ID, r.LastError, r.NextAttemptAt.Sub(x.sent), r.NextAttemptAt.Sub(x.at))
 		}
 		if n, err := db.Notification(context.Background(), r.ID); err != nil ||
 			n.Status != selection.NotificationSent || n.Attempts < 2 {
