@@ -60,7 +60,8 @@ type NotificationFilter struct {
 }
 
 // Notifications streams the notifications that match f, by ID.
-func (db *DB) Notifications(ctx context.Context, f NotificationFilter) iter.Seq2[*selection.Notification, error] {
+func (db *DB) Notifications(ctx context.Context,
+	f NotificationFilter) iter.Seq2[*selection.Notification, error] {
 	return func(yield func(*selection.Notification, error) bool) {
 		q := `SELECT ` + notificationColumns + ` FROM notifications
 			WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR kind = ?2) ORDER BY id`
@@ -174,9 +175,11 @@ func (db *DB) ChangeNotification(ctx context.Context, actor string,
 }
 
 // changed returns n as c changes it at now.
-func changed(n *selection.Notification, c selection.NotificationChange, now time.Time) *selection.Notification {
+func changed(n *selection.Notification, c selection.NotificationChange,
+	now time.Time) *selection.Notification {
 	out := *n
-	out.Status, out.LastError, out.NextAttemptAt, out.UpdatedAt = c.To, c.Error, c.NextAttemptAt, now
+	out.Status, out.LastError = c.To, c.Error
+	out.NextAttemptAt, out.UpdatedAt = c.NextAttemptAt, now
 	if c.CountAttempt {
 		out.Attempts++
 	}
@@ -189,9 +192,11 @@ func changed(n *selection.Notification, c selection.NotificationChange, now time
 // MarkInterrupted turns every notification left sending, by a sender
 // that stopped mid-send, into unknown, one audited change each, and
 // returns them: whether their message left is for an operator to check.
-func (db *DB) MarkInterrupted(ctx context.Context, actor, reason string) ([]*selection.Notification, error) {
+func (db *DB) MarkInterrupted(ctx context.Context, actor,
+	reason string) ([]*selection.Notification, error) {
 	var stuck []int64
-	for n, err := range db.Notifications(ctx, NotificationFilter{Status: selection.NotificationSending}) {
+	sending := NotificationFilter{Status: selection.NotificationSending}
+	for n, err := range db.Notifications(ctx, sending) {
 		if err != nil {
 			return nil, err
 		}

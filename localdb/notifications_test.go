@@ -136,7 +136,8 @@ func TestPlanNotifications(t *testing.T) {
 		byKey[n.ApplicantID+"/"+string(n.Kind)] = n
 	}
 	conv := byKey["A1/convocation"]
-	if conv == nil || !conv.Facts.Slot.Equal(fixedNow.Add(time.Hour)) || conv.Facts.Place != "Annexe <B>" ||
+	if conv == nil || !conv.Facts.Slot.Equal(fixedNow.Add(time.Hour)) ||
+		conv.Facts.Place != "Annexe <B>" ||
 		conv.Facts.Role != selection.RoleEnumerator || conv.Status != selection.NotificationPending {
 		t.Errorf("convocation: %+v", conv)
 	}
@@ -145,7 +146,8 @@ func TestPlanNotifications(t *testing.T) {
 		t.Errorf("replacement: %+v", rep)
 	}
 	if rej := byKey["A1/document_rejected"]; rej == nil ||
-		rej.Facts.RejectReason != selection.ReasonUnreadable || rej.Facts.DocumentKind != selection.DocDiploma {
+		rej.Facts.RejectReason != selection.ReasonUnreadable ||
+		rej.Facts.DocumentKind != selection.DocDiploma {
 		t.Errorf("document rejected: %+v", rej)
 	}
 	if byKey["A1/selected"] != nil || byKey["A2/selected"] == nil {
@@ -163,7 +165,8 @@ func TestPlanNotifications(t *testing.T) {
 }
 
 // checkAdded compares a planning's additions with want.
-func checkAdded(t *testing.T, what string, got selection.PlanResult, want map[selection.NotificationKind]int) {
+func checkAdded(t *testing.T, what string, got selection.PlanResult,
+	want map[selection.NotificationKind]int) {
 	t.Helper()
 	total := 0
 	for _, k := range selection.NotificationKinds {
@@ -379,7 +382,7 @@ func TestRunApplicantsPages(t *testing.T) {
 		after = page[0].Applicant.ID
 	}
 	want := []string{"A1@" + testCommune1, "A2@" + testCommune1}
-	if strings.Join(all, ",") != strings.Join(want, ",") || strings.Join(paged, ",") != strings.Join(want, ",") {
+	if w := strings.Join(want, ","); strings.Join(all, ",") != w || strings.Join(paged, ",") != w {
 		t.Fatalf("streamed %v, paged %v; want %v", all, paged, want)
 	}
 }
@@ -413,7 +416,8 @@ func TestPlanForSomeApplicants(t *testing.T) {
 		if who == "A1" {
 			want = 1
 		}
-		if res.Cancelled[selection.NotifyConvocation] != want || res.Added[selection.NotifyConvocation] != want {
+		conv := selection.NotifyConvocation
+		if res.Cancelled[conv] != want || res.Added[conv] != want {
 			t.Errorf("planning for %s: %+v", who, res)
 		}
 	}

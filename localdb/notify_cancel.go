@@ -119,7 +119,8 @@ func (tx *Tx) setScope(ids []string) error {
 		return fmt.Errorf("planning scope: %w", err)
 	}
 	for _, id := range ids {
-		if _, err := tx.exec(`INSERT OR IGNORE INTO temp.plan_scope (id) VALUES (?)`, id); err != nil {
+		_, err := tx.exec(`INSERT OR IGNORE INTO temp.plan_scope (id) VALUES (?)`, id)
+		if err != nil {
 			return fmt.Errorf("planning scope: %w", err)
 		}
 	}

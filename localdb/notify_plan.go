@@ -80,7 +80,8 @@ var planQueries = []struct {
 		WHERE 1 /*scope:c.applicant_id*/
 		ORDER BY c.applicant_id, c.session_id` + planReturning},
 	{selection.NotifySelected, finalNotice(selection.NotifySelected, selection.StatusSelected)},
-	{selection.NotifyFinalWaiting, finalNotice(selection.NotifyFinalWaiting, selection.StatusWaiting)},
+	{selection.NotifyFinalWaiting,
+		finalNotice(selection.NotifyFinalWaiting, selection.StatusWaiting)},
 	{selection.NotifyReplacement, `WITH ` + latestFinals + planInsert + `
 		SELECT w.replaced_by, 'replacement', w.id, ` + mailLangSQL + `,
 			json_object('run_id', w.run_id, 'withdrawal_id', w.id,
@@ -153,8 +154,9 @@ func wanted(opts selection.PlanOptions, kind selection.NotificationKind) bool {
 // (rejected documents, convocations, final results, replacements).
 // First, the pending notifications whose fact no longer holds are
 // cancelled. Planning again adds nothing. Each kind's additions, and its
-// cancellations, are audited as one entry each. After each batch of the provinces' decisions, planning
-// selection.DecisionNotificationKinds is enough.
+// cancellations, are audited as one entry each. After a batch of the
+// provinces' decisions, planning selection.DecisionNotificationKinds for
+// the applicants the batch concerns is enough, and takes milliseconds.
 func (db *DB) PlanNotifications(ctx context.Context, actor string,
 	opts selection.PlanOptions) (selection.PlanResult, error) {
 	res := selection.PlanResult{Added: map[selection.NotificationKind]int{},
@@ -176,7 +178,8 @@ func (db *DB) PlanNotifications(ctx context.Context, actor string,
 			}
 			if a.Added > 0 {
 				res.Cancelled[q.kind] = a.Added
-				if err := tx.audit("notification.cancel", "notification", string(q.kind), nil, a); err != nil {
+				err := tx.audit("notification.cancel", "notification", string(q.kind), nil, a)
+				if err != nil {
 					return err
 				}
 			}
@@ -193,7 +196,8 @@ func (db *DB) PlanNotifications(ctx context.Context, actor string,
 				continue
 			}
 			res.Added[q.kind], res.Total = a.Added, res.Total+a.Added
-			if err := tx.audit("notification.plan", "notification", string(q.kind), nil, a); err != nil {
+			err = tx.audit("notification.plan", "notification", string(q.kind), nil, a)
+			if err != nil {
 				return err
 			}
 		}

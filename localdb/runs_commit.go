@@ -78,7 +78,8 @@ func (db *DB) runIn(tx *Tx, id string) (*selection.Run, error) {
 func (db *DB) CommittedPreselection(ctx context.Context) (*selection.Run, error) {
 	var id string
 	err := db.reader.QueryRowContext(ctx, `SELECT id FROM runs WHERE kind = 'preselection'
-		AND scope = '' AND committed_at != '' ORDER BY committed_at DESC, id DESC LIMIT 1`).Scan(&id)
+		AND scope = '' AND committed_at != ''
+		ORDER BY committed_at DESC, id DESC LIMIT 1`).Scan(&id)
 	if err != nil {
 		return nil, fmt.Errorf("committed pre-selection: %w", notFound(err))
 	}
@@ -145,7 +146,8 @@ var runApplicantsQuery = `SELECT o.commune_code, o.role, o.rank, o.score, o.reas
 	ORDER BY o.applicant_id LIMIT ?4`
 
 // scanApplicantOutcome reads one row of RunApplicants' query.
-func scanApplicantOutcome(rows scanner, runID string, status selection.Status) (ApplicantOutcome, error) {
+func scanApplicantOutcome(rows scanner, runID string,
+	status selection.Status) (ApplicantOutcome, error) {
 	o := selection.Outcome{RunID: runID, Status: status}
 	var a *selection.Applicant
 	err := scanWith(rows, []any{&o.CommuneCode, &o.Role, &o.Rank, &o.Score, &o.Reason},

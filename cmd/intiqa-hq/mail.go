@@ -32,12 +32,16 @@ const envMailKey = "INTIQA_MAIL_KEY"
 func mailCommands() []command {
 	return []command{
 		{"plan", "ajoute au courrier les notifications dues (idempotent)", runMailPlan},
-		{"preview", "affiche une notification, ou un exemple de chaque sorte, en français et en arabe", runMailPreview},
-		{"send", "envoie les notifications en attente par SMTP (--dry-run : sans rien envoyer)", runMailSend},
+		{"preview", "affiche une notification, ou un exemple de chaque sorte, en français " +
+			"et en arabe", runMailPreview},
+		{"send", "envoie les notifications en attente par SMTP (--dry-run : sans rien envoyer)",
+			runMailSend},
 		{"status", "compte les notifications par état (--list ÉTAT : les détaille)", runMailStatus},
 		{"requeue", "remet en attente une notification « unknown » ou « failed »", runMailRequeue},
-		{"mark-sent", "marque envoyée une notification « unknown » trouvée dans le journal SMTP", runMailMarkSent},
-		{"keygen", "crée le fichier de clé des mots de passe initiaux (une seule fois)", runMailKeygen},
+		{"mark-sent", "marque envoyée une notification « unknown » trouvée dans le journal SMTP",
+			runMailMarkSent},
+		{"keygen", "crée le fichier de clé des mots de passe initiaux (une seule fois)",
+			runMailKeygen},
 	}
 }
 
@@ -129,7 +133,8 @@ func runMailStatus(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *list != "" {
-		if _, err := selection.ParseEnum("list", *list, selection.NotificationStatuses); err != nil {
+		_, err := selection.ParseEnum("list", *list, selection.NotificationStatuses)
+		if err != nil {
 			return fmt.Errorf("%w : %v", errUsage, err)
 		}
 	}
@@ -205,7 +210,8 @@ func changeByOperator(ctx context.Context, e *env, name string, args []string,
 	fs := newFlagSet("mail "+name, e.stderr, "usage : intiqa-hq mail "+name+
 		" --db FICHIER --id N[,N...]")
 	dbPath := fs.String("db", "", "base SQLite nationale du siège (obligatoire)")
-	idList := fs.String("id", "", "numéros des notifications, séparés par des virgules (obligatoire)")
+	idList := fs.String("id", "",
+		"numéros des notifications, séparés par des virgules (obligatoire)")
 	actor := fs.String("actor", defaultActor(), "auteur inscrit au journal d'audit")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -242,7 +248,8 @@ func parseIDs(s string) ([]int64, error) {
 	for _, f := range strings.Split(s, ",") {
 		id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
 		if err != nil || id <= 0 {
-			return nil, fmt.Errorf("%w : --id : %q n'est pas un numéro de notification", errUsage, f)
+			return nil, fmt.Errorf("%w : --id : %q n'est pas un numéro de notification",
+				errUsage, f)
 		}
 		ids = append(ids, id)
 	}

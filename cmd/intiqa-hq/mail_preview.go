@@ -31,9 +31,12 @@ func runMailPreview(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&o.kind, "kind", "", "sorte d'exemple ; vide : toutes")
 	fs.StringVar(&o.lang, "lang", "", "langue : fr, ar ou fr+ar ; vide : fr et ar "+
 		"(ou celle de la notification)")
-	fs.StringVar(&o.out, "out", "", "dossier où écrire SORTE.LANGUE.txt et .html ; vide : la sortie standard")
-	fs.StringVar(&o.links.Training, "training-url", os.Getenv(envTrainingURL), "adresse de la plateforme de formation")
-	fs.StringVar(&o.links.Upload, "upload-url", os.Getenv(envUploadURL), "adresse du dépôt des pièces")
+	fs.StringVar(&o.out, "out", "",
+		"dossier où écrire SORTE.LANGUE.txt et .html ; vide : la sortie standard")
+	fs.StringVar(&o.links.Training, "training-url", os.Getenv(envTrainingURL),
+		"adresse de la plateforme de formation")
+	fs.StringVar(&o.links.Upload, "upload-url", os.Getenv(envUploadURL),
+		"adresse du dépôt des pièces")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -58,7 +61,8 @@ func runMailPreview(ctx context.Context, e *env, args []string) error {
 			if err != nil {
 				return err
 			}
-			if err := writePreview(e.stdout, o.out, fmt.Sprintf("exemple %s", k), string(k), l, m); err != nil {
+			err = writePreview(e.stdout, o.out, fmt.Sprintf("exemple %s", k), string(k), l, m)
+			if err != nil {
 				return err
 			}
 		}
@@ -119,7 +123,8 @@ func previewStored(ctx context.Context, e *env, tmpl *mail.Templates, o previewO
 		if problem != "" {
 			title += " ; l'envoi échouerait : " + problem
 		}
-		if err := writePreview(e.stdout, o.out, title, fmt.Sprintf("%d.%s", n.ID, n.Kind), l, m); err != nil {
+		err = writePreview(e.stdout, o.out, title, fmt.Sprintf("%d.%s", n.ID, n.Kind), l, m)
+		if err != nil {
 			return err
 		}
 	}
@@ -128,7 +133,8 @@ func previewStored(ctx context.Context, e *env, tmpl *mail.Templates, o previewO
 
 // writePreview writes a rendered message to w, or as NAME.LANG.txt and
 // NAME.LANG.html in dir.
-func writePreview(w io.Writer, dir, title, name string, lang selection.MailLanguage, m *mail.Message) error {
+func writePreview(w io.Writer, dir, title, name string, lang selection.MailLanguage,
+	m *mail.Message) error {
 	if dir == "" {
 		fmt.Fprintf(w, "=== %s, %s\nObjet : %s\n--- texte\n%s--- HTML\n%s\n", title, lang,
 			m.Subject, m.Text, m.HTML)
@@ -138,7 +144,8 @@ func writePreview(w io.Writer, dir, title, name string, lang selection.MailLangu
 		return err
 	}
 	base := filepath.Join(dir, name+"."+string(lang))
-	if err := os.WriteFile(base+".txt", []byte("Objet : "+m.Subject+"\n\n"+m.Text), 0o644); err != nil {
+	text := "Objet : " + m.Subject + "\n\n" + m.Text
+	if err := os.WriteFile(base+".txt", []byte(text), 0o644); err != nil {
 		return err
 	}
 	if err := os.WriteFile(base+".html", []byte(m.HTML), 0o644); err != nil {

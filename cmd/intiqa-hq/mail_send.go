@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -57,28 +58,44 @@ func parseSendFlags(args []string, stderr io.Writer) (*sendOptions, error) {
 		"--smtp-user U --from ADRESSE --rate N] [--watch DURÉE]\n"+
 		"  le mot de passe SMTP vient de $"+envSMTPPassword+" ou du fichier --smtp-password-file")
 	fs.StringVar(&o.db, "db", "", "base SQLite nationale du siège (obligatoire)")
-	fs.BoolVar(&o.dryRun, "dry-run", false, "rendre et vérifier chaque message sans rien envoyer ni changer")
-	fs.StringVar(&o.key, "key", os.Getenv(envMailKey), "fichier de clé des mots de passe initiaux (ou $"+envMailKey+")")
+	fs.BoolVar(&o.dryRun, "dry-run", false,
+		"rendre et vérifier chaque message sans rien envoyer ni changer")
+	fs.StringVar(&o.key, "key", os.Getenv(envMailKey),
+		"fichier de clé des mots de passe initiaux (ou $"+envMailKey+")")
 	fs.StringVar(&o.actor, "actor", "mail", "auteur inscrit au journal d'audit")
-	fs.StringVar(&o.host, "smtp-host", os.Getenv(envSMTPHost), "serveur SMTP (ou $"+envSMTPHost+")")
-	fs.IntVar(&o.port, "smtp-port", envInt(envSMTPPort), "port SMTP ; 0 : 587 (starttls), 465 (tls), 25 (none)")
-	fs.StringVar(&o.tls, "smtp-tls", envOr(envSMTPTLS, "starttls"), "starttls, tls, ou none (boucle locale seulement)")
-	fs.StringVar(&o.user, "smtp-user", os.Getenv(envSMTPUser), "utilisateur SMTP ; vide : sans authentification")
-	fs.StringVar(&o.passwordFile, "smtp-password-file", os.Getenv(envSMTPPasswordFile),
-		"fichier du mot de passe SMTP (sinon $"+envSMTPPassword+")")
-	fs.StringVar(&o.caFile, "smtp-ca", os.Getenv(envSMTPCA), "certificats PEM d'autorités à accepter en plus du système")
-	fs.StringVar(&o.from, "from", os.Getenv(envMailFrom), "adresse d'expédition, « Nom <adresse> »")
+	smtpFlags(fs, o)
 	fs.Float64Var(&o.rate, "rate", envFloat(envMailRate, 5), "messages par seconde au plus")
-	fs.IntVar(&o.maxAttempts, "max-attempts", 8, "tentatives d'un message qui échoue temporairement")
-	fs.DurationVar(&o.retryBase, "retry-base", 30*time.Second, "délai avant la 2e tentative, doublé ensuite")
+	fs.IntVar(&o.maxAttempts, "max-attempts", 8,
+		"tentatives d'un message qui échoue temporairement")
+	fs.DurationVar(&o.retryBase, "retry-base", 30*time.Second,
+		"délai avant la 2e tentative, doublé ensuite")
 	fs.DurationVar(&o.retryMax, "retry-max", 30*time.Minute, "délai maximal entre deux tentatives")
-	fs.StringVar(&o.trainingURL, "training-url", os.Getenv(envTrainingURL), "adresse de la plateforme de formation")
+	fs.StringVar(&o.trainingURL, "training-url", os.Getenv(envTrainingURL),
+		"adresse de la plateforme de formation")
 	fs.StringVar(&o.uploadURL, "upload-url", os.Getenv(envUploadURL), "adresse du dépôt des pièces")
-	fs.DurationVar(&o.watch, "watch", 0, "planifier puis envoyer, à nouveau toutes les DURÉE, jusqu'à l'arrêt")
+	fs.DurationVar(&o.watch, "watch", 0,
+		"planifier puis envoyer, à nouveau toutes les DURÉE, jusqu'à l'arrêt")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
 	return o, nil
+}
+
+// smtpFlags declares the flags of the SMTP server's settings.
+func smtpFlags(fs *flag.FlagSet, o *sendOptions) {
+	fs.StringVar(&o.host, "smtp-host", os.Getenv(envSMTPHost),
+		"serveur SMTP (ou $"+envSMTPHost+")")
+	fs.IntVar(&o.port, "smtp-port", envInt(envSMTPPort),
+		"port SMTP ; 0 : 587 (starttls), 465 (tls), 25 (none)")
+	fs.StringVar(&o.tls, "smtp-tls", envOr(envSMTPTLS, "starttls"),
+		"starttls, tls, ou none (boucle locale seulement)")
+	fs.StringVar(&o.user, "smtp-user", os.Getenv(envSMTPUser),
+		"utilisateur SMTP ; vide : sans authentification")
+	fs.StringVar(&o.passwordFile, "smtp-password-file", os.Getenv(envSMTPPasswordFile),
+		"fichier du mot de passe SMTP (sinon $"+envSMTPPassword+")")
+	fs.StringVar(&o.caFile, "smtp-ca", os.Getenv(envSMTPCA),
+		"certificats PEM d'autorités à accepter en plus du système")
+	fs.StringVar(&o.from, "from", os.Getenv(envMailFrom), "adresse d'expédition, « Nom <adresse> »")
 }
 
 func envOr(name, def string) string {
@@ -230,7 +247,8 @@ func printSendReport(w io.Writer, rep mail.SendReport) {
 // dryRun renders and checks every pending message, changing nothing.
 func dryRun(ctx context.Context, e *env, db *localdb.DB, tmpl *mail.Templates, o *sendOptions,
 	key *mail.PasswordKey) error {
-	r, err := mail.NewRenderer(ctx, db, tmpl, mail.Links{Training: o.trainingURL, Upload: o.uploadURL})
+	links := mail.Links{Training: o.trainingURL, Upload: o.uploadURL}
+	r, err := mail.NewRenderer(ctx, db, tmpl, links)
 	if err != nil {
 		return err
 	}
@@ -239,7 +257,8 @@ func dryRun(ctx context.Context, e *env, db *localdb.DB, tmpl *mail.Templates, o
 		return err
 	}
 	w := e.stdout
-	fmt.Fprintf(w, "essai sans envoi : %d notifications en attente, rien n'est changé\n", rep.Pending)
+	fmt.Fprintf(w, "essai sans envoi : %d notifications en attente, rien n'est changé\n",
+		rep.Pending)
 	for _, k := range selection.NotificationKinds {
 		if rep.ByKind[k] > 0 {
 			fmt.Fprintf(w, "  %-18s %7d\n", k, rep.ByKind[k])

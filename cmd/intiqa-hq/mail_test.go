@@ -145,7 +145,9 @@ func TestMailSendCommand(t *testing.T) {
 	}
 	db.Close()
 	out = mustRunOK(t, "mail", "status", "--db", fx.Path, "--list", "unknown")
-	if !regexp.MustCompile(`(?m)^1\t\w+\tA\d+\t1 tentative\(s\)\t<intiqa\.1\.1@example\.ma>\t`).MatchString(out) {
+	listed := regexp.MustCompile(`(?m)^1\t\w+\tA\d+\t1 tentative\(s\)\t` +
+		`<intiqa\.1\.1@example\.ma>\t`)
+	if !listed.MatchString(out) {
 		t.Fatalf("status --list unknown:\n%s", out)
 	}
 	mustRunOK(t, "mail", "mark-sent", "--db", fx.Path, "--id", "1")
@@ -190,7 +192,8 @@ func TestTrainingAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want []string
-	for ao, err := range db.RunApplicants(context.Background(), mailtest.RunID, selection.StatusInvited) {
+	invited := db.RunApplicants(context.Background(), mailtest.RunID, selection.StatusInvited)
+	for ao, err := range invited {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -239,7 +242,8 @@ func mustOpenpyxlRows(t *testing.T, path, sheet string) [][]string {
 	script := `
 import json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
-print(json.dumps([[("" if v is None else str(v)) for v in r] for r in wb[sys.argv[2]].iter_rows(values_only=True)]))
+rows = wb[sys.argv[2]].iter_rows(values_only=True)
+print(json.dumps([[("" if v is None else str(v)) for v in r] for r in rows]))
 `
 	out, err := exec.Command(python, "-c", script, path, sheet).Output()
 	if err != nil {

@@ -23,7 +23,8 @@ func runTrainingAccounts(ctx context.Context, e *env, args []string) error {
 	keyPath := keyFlag(fs)
 	out := fs.String("out", "", "fichier training_accounts.xlsx à écrire (obligatoire)")
 	runID := fs.String("run", "", "pré-sélection ; vide : celle qui est publiée")
-	memory := fs.Uint("argon2-memory", uint(mail.DefaultHashParams.Memory), "mémoire d'argon2id, en Kio")
+	memory := fs.Uint("argon2-memory", uint(mail.DefaultHashParams.Memory),
+		"mémoire d'argon2id, en Kio")
 	passes := fs.Uint("argon2-time", uint(mail.DefaultHashParams.Time), "passes d'argon2id")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -69,7 +70,8 @@ func accountsRun(ctx context.Context, db *localdb.DB, id string) (string, error)
 	if id == "" {
 		r, err := db.CommittedPreselection(ctx)
 		if errors.Is(err, localdb.ErrNotFound) {
-			return "", fmt.Errorf("aucune pré-sélection publiée : intiqa-hq publish-run --run ID d'abord")
+			return "", fmt.Errorf("aucune pré-sélection publiée : " +
+				"intiqa-hq publish-run --run ID d'abord")
 		}
 		if err != nil {
 			return "", err
@@ -81,7 +83,8 @@ func accountsRun(ctx context.Context, db *localdb.DB, id string) (string, error)
 		return "", fmt.Errorf("run %s : %w", id, err)
 	}
 	if r.CommittedAt.IsZero() {
-		return "", fmt.Errorf("le run %s n'est pas publié : les invitations ne sont pas parties", id)
+		return "", fmt.Errorf("le run %s n'est pas publié : les invitations ne sont pas parties",
+			id)
 	}
 	return r.ID, nil
 }

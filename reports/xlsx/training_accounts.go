@@ -22,7 +22,8 @@ var TrainingAccountColumns = []string{
 
 // WriteTrainingAccounts writes training_accounts.xlsx to w from a stream
 // of accounts and returns the number of data rows written.
-func WriteTrainingAccounts(w io.Writer, seq iter.Seq2[*selection.TrainingAccount, error]) (int, error) {
+func WriteTrainingAccounts(w io.Writer,
+	seq iter.Seq2[*selection.TrainingAccount, error]) (int, error) {
 	return writeSheet(w, TrainingAccountsSheet, TrainingAccountColumns, seq, trainingAccountCells)
 }
 

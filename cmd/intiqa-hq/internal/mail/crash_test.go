@@ -205,7 +205,8 @@ func TestKilledDuringSend(t *testing.T) {
 		t.Fatalf("the next run: %+v; want %d interrupted, %d sent", rep, stuck, plan.Total-3)
 	}
 	n, err := db.Notification(context.Background(), stuck)
-	if err != nil || n.Status != selection.NotificationUnknown || n.LastError != mail.InterruptedReason {
+	if err != nil || n.Status != selection.NotificationUnknown ||
+		n.LastError != mail.InterruptedReason {
 		t.Fatalf("interrupted notification: %+v, %v", n, err)
 	}
 	got := byNotification(t, srv)

@@ -73,11 +73,13 @@ func smtpConfig(srv *mailtest.Server, implicit bool) mail.SMTPConfig {
 func senderConfig(key *mail.PasswordKey) mail.SenderConfig {
 	return mail.SenderConfig{Actor: "mail", From: testFrom, Key: key, MaxAttempts: 5,
 		RetryBase: 20 * time.Millisecond, RetryMax: 80 * time.Millisecond,
-		Links: mail.Links{Training: "https://formation.example.ma/", Upload: "https://depot.example.ma/"}}
+		Links: mail.Links{Training: "https://formation.example.ma/",
+			Upload: "https://depot.example.ma/"}}
 }
 
 // mustSend runs a sender to the end and fails the test on error.
-func mustSend(tb testing.TB, db *localdb.DB, smtp mail.SMTPConfig, cfg mail.SenderConfig) mail.SendReport {
+func mustSend(tb testing.TB, db *localdb.DB, smtp mail.SMTPConfig,
+	cfg mail.SenderConfig) mail.SendReport {
 	tb.Helper()
 	s, err := mail.NewSender(db, mustTemplates(tb), smtp, cfg)
 	if err != nil {
@@ -91,10 +93,12 @@ func mustSend(tb testing.TB, db *localdb.DB, smtp mail.SMTPConfig, cfg mail.Send
 }
 
 // all returns every notification of the store, by ID.
-func all(tb testing.TB, db *localdb.DB, status selection.NotificationStatus) map[int64]*selection.Notification {
+func all(tb testing.TB, db *localdb.DB,
+	status selection.NotificationStatus) map[int64]*selection.Notification {
 	tb.Helper()
 	out := map[int64]*selection.Notification{}
-	for n, err := range db.Notifications(context.Background(), localdb.NotificationFilter{Status: status}) {
+	filter := localdb.NotificationFilter{Status: status}
+	for n, err := range db.Notifications(context.Background(), filter) {
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -203,11 +203,13 @@ func HashPassword(password string, p HashParams) (string, error) {
 // the training platform checks it.
 func VerifyPassword(phc, password string) (bool, error) {
 	parts := strings.Split(phc, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
+	version := fmt.Sprintf("v=%d", argon2.Version)
+	if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != version {
 		return false, fmt.Errorf("not an argon2id PHC string")
 	}
 	var p HashParams
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+	_, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads)
+	if err != nil {
 		return false, fmt.Errorf("argon2id parameters: %w", err)
 	}
 	enc := base64.RawStdEncoding

@@ -22,7 +22,8 @@ type Renderer struct {
 }
 
 // NewRenderer reads the territory once for the renderings to come.
-func NewRenderer(ctx context.Context, db *localdb.DB, tmpl *Templates, links Links) (*Renderer, error) {
+func NewRenderer(ctx context.Context, db *localdb.DB, tmpl *Templates,
+	links Links) (*Renderer, error) {
 	terr, err := db.Territory(ctx)
 	if err != nil {
 		return nil, err

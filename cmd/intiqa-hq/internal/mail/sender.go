@@ -96,7 +96,8 @@ type Sender struct {
 
 // NewSender returns a sender of db's outbox through the SMTP server of
 // smtp.
-func NewSender(db *localdb.DB, tmpl *Templates, smtp SMTPConfig, cfg SenderConfig) (*Sender, error) {
+func NewSender(db *localdb.DB, tmpl *Templates, smtp SMTPConfig,
+	cfg SenderConfig) (*Sender, error) {
 	cfg = cfg.withDefaults()
 	from, err := mail.ParseAddress(cfg.From)
 	if err != nil {
@@ -189,22 +190,25 @@ func (s *Sender) sendOne(ctx context.Context, n *selection.Notification, rep *Se
 func (s *Sender) record(ctx context.Context, n *selection.Notification, m *gomail.Msg,
 	sendErr error, rep *SendReport) error {
 	from := selection.NotificationSending
+	settle := func(to selection.NotificationStatus, reason string) error {
+		return s.change(ctx, n.ID, from, to, false, "", reason, time.Time{})
+	}
 	switch v := classify(sendErr, m); v.outcome {
 	case delivered:
 		rep.Sent++
-		return s.change(ctx, n.ID, from, selection.NotificationSent, false, "", "", time.Time{})
+		return settle(selection.NotificationSent, "")
 	case permanent:
 		rep.Failed++
-		return s.change(ctx, n.ID, from, selection.NotificationFailed, false, "", v.reason, time.Time{})
+		return settle(selection.NotificationFailed, v.reason)
 	case ambiguous:
 		rep.Unknown++
-		return s.change(ctx, n.ID, from, selection.NotificationUnknown, false, "", v.reason, time.Time{})
+		return settle(selection.NotificationUnknown, v.reason)
 	default:
 		attempts := n.Attempts + 1
 		if attempts >= s.cfg.MaxAttempts {
 			rep.Failed++
-			reason := fmt.Sprintf("abandonné après %d tentatives : %s", attempts, v.reason)
-			return s.change(ctx, n.ID, from, selection.NotificationFailed, false, "", reason, time.Time{})
+			return settle(selection.NotificationFailed,
+				fmt.Sprintf("abandonné après %d tentatives : %s", attempts, v.reason))
 		}
 		rep.Retried++
 		next := s.cfg.Now().Add(s.backoff(attempts))
@@ -215,7 +219,8 @@ func (s *Sender) record(ctx context.Context, n *selection.Notification, m *gomai
 // prepare reads the applicant, checks the address and builds the
 // message. A problem that no retry can cure comes back as a reason to
 // record; an error stops the run.
-func (s *Sender) prepare(ctx context.Context, n *selection.Notification) (*gomail.Msg, string, error) {
+func (s *Sender) prepare(ctx context.Context,
+	n *selection.Notification) (*gomail.Msg, string, error) {
 	a, err := s.db.Applicant(ctx, n.ApplicantID)
 	if errors.Is(err, localdb.ErrNotFound) {
 		return nil, "candidat introuvable dans la base", nil

@@ -78,7 +78,8 @@ func TestSendEveryKind(t *testing.T) {
 
 // checkMessage checks one received message against its notification and
 // the applicant's record.
-func checkMessage(t *testing.T, db *localdb.DB, key *mail.PasswordKey, n *selection.Notification, p parsed) {
+func checkMessage(t *testing.T, db *localdb.DB, key *mail.PasswordKey,
+	n *selection.Notification, p parsed) {
 	t.Helper()
 	a, err := db.Applicant(context.Background(), n.ApplicantID)
 	if err != nil {
@@ -125,7 +126,8 @@ func checkKind(t *testing.T, what string, key *mail.PasswordKey, a *selection.Ap
 	t.Helper()
 	want := map[selection.NotificationKind]string{
 		selection.NotifyInvited: "formation à distance", selection.NotifyWaiting: "liste d'attente",
-		selection.NotifyUploadDocuments: "pièces", selection.NotifyTrainingReminder: "pas encore commencé",
+		selection.NotifyUploadDocuments:  "pièces",
+		selection.NotifyTrainingReminder: "pas encore commencé",
 		selection.NotifyDocumentRejected: "refusée", selection.NotifyConvocation: "convocation",
 		selection.NotifySelected: "retenu", selection.NotifyFinalWaiting: "liste d'attente finale",
 		selection.NotifyReplacement: "poste vous est proposé",
@@ -144,7 +146,8 @@ func checkKind(t *testing.T, what string, key *mail.PasswordKey, a *selection.Ap
 		if !strings.Contains(p.Text, mailtest.Place) || !strings.Contains(p.Text, "11 h 30") {
 			t.Errorf("%s: the text lacks the place or the time in Morocco:\n%s", what, p.Text)
 		}
-		if strings.Contains(p.HTML, mailtest.Place) || !strings.Contains(p.HTML, html.EscapeString(mailtest.Place)) {
+		if strings.Contains(p.HTML, mailtest.Place) ||
+			!strings.Contains(p.HTML, html.EscapeString(mailtest.Place)) {
 			t.Errorf("%s: the HTML does not escape the place %q", what, mailtest.Place)
 		}
 	case selection.NotifyDocumentRejected:
@@ -372,7 +375,8 @@ func TestInvitationNeedsTheKey(t *testing.T) {
 func TestCleartextOnlyOnLoopback(t *testing.T) {
 	db := mailtest.Open(t, mailtest.MustStore(t).Path)
 	cfg := mail.SMTPConfig{Host: "smtp.example.ma", TLS: mail.TLSNone}
-	if _, err := mail.NewSender(db, mustTemplates(t), cfg, senderConfig(nil)); !errors.Is(err, mail.ErrCleartext) {
+	_, err := mail.NewSender(db, mustTemplates(t), cfg, senderConfig(nil))
+	if !errors.Is(err, mail.ErrCleartext) {
 		t.Fatalf("clear text to a remote server: %v", err)
 	}
 	cfg.Host = "127.0.0.1"

@@ -50,7 +50,7 @@ func TestRenderEveryKind(t *testing.T) {
 				t.Errorf("%s: HTML not escaped", what)
 			}
 			if strings.Contains(m.HTML, `<div lang="ar" dir="rtl"`) != (lang != selection.MailFrench) {
-				t.Errorf("%s: right-to-left section: %v", what, !strings.Contains(m.HTML, `<div lang="ar" dir="rtl"`))
+				t.Errorf("%s: right-to-left section: %v", what, lang == selection.MailFrench)
 			}
 			for _, s := range []string{m.Text, m.HTML} {
 				if strings.Contains(s, "<no value>") || strings.Contains(s, "%!") {

@@ -202,7 +202,8 @@ func rowsOf[T any](vs []T) iter.Seq2[selection.Row[T], error] {
 
 // preselect runs, stores and commits the pre-selection, and returns the
 // invited applicants.
-func preselect(ctx context.Context, db *localdb.DB, apps []*selection.Applicant) ([]*selection.Applicant, error) {
+func preselect(ctx context.Context, db *localdb.DB,
+	apps []*selection.Applicant) ([]*selection.Applicant, error) {
 	needs, err := db.Needs(ctx)
 	if err != nil {
 		return nil, err
