@@ -204,7 +204,7 @@ func HashPassword(password string, p HashParams) (string, error) {
 func VerifyPassword(phc, password string) (bool, error) {
 	parts := strings.Split(phc, "$")
 	version := fmt.Sprintf("v=%d", argon2.Version)
-	if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != version {
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" || parts[2] != version {
 		return false, fmt.Errorf("not an argon2id PHC string")
 	}
 	var p HashParams
@@ -220,6 +220,12 @@ func VerifyPassword(phc, password string) (bool, error) {
 	want, err := enc.DecodeString(parts[5])
 	if err != nil {
 		return false, fmt.Errorf("argon2id hash: %w", err)
+	}
+	switch {
+	case len(salt) < 8 || len(want) < 16 || len(want) > 64:
+		return false, fmt.Errorf("argon2id salt or hash of a wrong length")
+	case p.Time < 1 || p.Threads < 1 || p.Memory < 8*uint32(p.Threads) || p.Memory > 1<<20:
+		return false, fmt.Errorf("argon2id parameters out of range")
 	}
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"intiqa/cmd/intiqa-hq/internal/mail"
@@ -87,4 +88,28 @@ func TestHashPassword(t *testing.T) {
 	if h2, _ := mail.HashPassword("Abcd-efgh-2345", p); h2 == h {
 		t.Fatal("two hashes share a salt")
 	}
+}
+
+// FuzzVerifyPassword feeds the PHC parser any string: it must answer, or
+// refuse, without panicking, and accept only a hash of the password.
+func FuzzVerifyPassword(f *testing.F) {
+	params := mail.HashParams{Memory: 64, Time: 1, Threads: 1}
+	good, err := mail.HashPassword("Abcd-efgh-2345", params)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{good, "", "$argon2id$v=19$m=64,t=1,p=1$$",
+		"$argon2i$v=19$m=1,t=1,p=1$AA$AA", "$argon2id$v=19$m=x,t=1,p=1$AA$AA",
+		"$argon2id$v=19$m=64,t=1,p=1$!!$AA"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, phc string) {
+		if len(phc) > 200 || strings.Contains(phc, "m=") && !strings.Contains(phc, "m=64,") {
+			t.Skip() // keep the memory cost of each try small
+		}
+		ok, err := mail.VerifyPassword(phc, "Abcd-efgh-2345")
+		if ok && (err != nil || !strings.HasPrefix(phc, "$argon2id$")) {
+			t.Fatalf("accepted %q (%v)", phc, err)
+		}
+	})
 }
