@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"intiqa/cmd/intiqa-hq/internal/mail"
 	"intiqa/cmd/intiqa-hq/internal/mail/mailtest"
@@ -320,5 +323,65 @@ func TestMailPreview(t *testing.T) {
 	if !strings.Contains(out, "Objet : Recensement : convocation") ||
 		!strings.Contains(out, "Salle &lt;b&gt;1&lt;/b&gt;") || !strings.Contains(out, mailtest.Place) {
 		t.Errorf("preview of notification %d:\n%s", conv.ID, out)
+	}
+}
+
+// TestMailSendWatch keeps planning and sending: a convocation recorded
+// while it runs is sent at the next period, and stopping it (as a
+// signal does) ends it cleanly.
+func TestMailSendWatch(t *testing.T) {
+	fx := mailtest.MustStore(t)
+	dir := t.TempDir()
+	key, ca := filepath.Join(dir, "mail.key"), filepath.Join(dir, "ca.pem")
+	mustRunOK(t, "mail", "keygen", "--key", key)
+	srv := mailtest.StartServer(t, mailtest.ServerOptions{})
+	mustWrite(t, ca, srv.CAPEM)
+	t.Setenv(envSMTPPassword, mailtest.Password)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var out strings.Builder
+	go func() {
+		e := &env{stdout: &out, stderr: io.Discard, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		done <- run(ctx, e, []string{"mail", "send", "--db", fx.Path, "--key", key,
+			"--smtp-host", srv.Host, "--smtp-port", strconv.Itoa(srv.Port), "--smtp-ca", ca,
+			"--smtp-user", mailtest.User, "--from", "recrutement@example.ma", "--rate", "0",
+			"--watch", "50ms"})
+	}()
+	wait := func(n int) {
+		deadline := time.Now().Add(60 * time.Second)
+		for len(srv.Received()) < n {
+			if time.Now().After(deadline) {
+				cancel()
+				t.Fatalf("%d messages received, want %d", len(srv.Received()), n)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	wait(1)
+	db := mailtest.Open(t, fx.Path)
+	c, err := db.NotificationCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wait(c.Total)
+
+	// A decision arrives: the next period plans and sends it.
+	err = db.PutConvocation(context.Background(), "sup", &selection.Convocation{SessionID: "S1",
+		ApplicantID: fx.French[2], Slot: mailtest.Slot, Role: selection.RoleEnumerator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wait(c.Total + 1)
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d:\n%s", code, out.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the watch did not stop")
+	}
+	if n := len(srv.Received()); n != c.Total+1 {
+		t.Fatalf("%d messages received, want %d", n, c.Total+1)
 	}
 }
