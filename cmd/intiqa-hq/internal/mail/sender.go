@@ -161,10 +161,10 @@ func (s *Sender) sendOne(ctx context.Context, n *selection.Notification, rep *Se
 		return s.change(ctx, n.ID, selection.NotificationPending, selection.NotificationFailed,
 			false, "", problem, time.Time{})
 	}
-	if err := s.connect(ctx); err != nil {
+	if err := s.pace(ctx); err != nil {
 		return err
 	}
-	if err := s.pace(ctx); err != nil {
+	if err := s.connect(ctx); err != nil {
 		return err
 	}
 	if s.rendered != nil {

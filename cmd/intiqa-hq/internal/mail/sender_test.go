@@ -471,3 +471,32 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("sent %d of %d in %v, at 100 per second: at least %v", rep.Sent, plan.Total, took, min)
 	}
 }
+
+// TestIdleConnectionChecked paces messages slower than the server keeps
+// idle connections: each message finds its connection checked and
+// reopened, and goes at the first attempt.
+func TestIdleConnectionChecked(t *testing.T) {
+	fx := mailtest.MustStore(t)
+	db := mailtest.Open(t, fx.Path)
+	key, _ := mustKey(t)
+	plan, err := db.PlanNotifications(context.Background(), "hq",
+		selection.PlanOptions{Kinds: []selection.NotificationKind{selection.NotifyConvocation,
+			selection.NotifyDocumentRejected, selection.NotifyReplacement}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := mailtest.StartServer(t, mailtest.ServerOptions{IdleTimeout: 150 * time.Millisecond})
+	smtp := smtpConfig(srv, false)
+	smtp.IdleCheck = 50 * time.Millisecond
+	cfg := senderConfig(key)
+	cfg.Rate = 3 // 333 ms between messages: the server drops the connection meanwhile
+	rep := mustSend(t, db, smtp, cfg)
+	if rep.Sent != plan.Total || rep.Retried != 0 {
+		t.Fatalf("report %+v, want %d sent at the first attempt", rep, plan.Total)
+	}
+	for id, n := range all(t, db, selection.NotificationSent) {
+		if n.Attempts != 1 {
+			t.Errorf("notification %d took %d attempts", id, n.Attempts)
+		}
+	}
+}

@@ -42,6 +42,11 @@ type SMTPConfig struct {
 	// against; nil means the system's.
 	RootCAs *x509.CertPool
 	Timeout time.Duration // 0: 30 s
+	// IdleCheck is how long an open connection may stay unused before it
+	// is checked (RSET) ahead of the next message: servers close idle
+	// ones, and a message sent on a closed one would count an attempt.
+	// 0: 15 s.
+	IdleCheck time.Duration
 }
 
 // port returns the configured port or the mode's usual one.
@@ -88,6 +93,7 @@ type smtpTransport struct {
 	cfg    SMTPConfig
 	client *gomail.Client
 	open   bool
+	used   time.Time // when the open connection last carried a message
 }
 
 // newTransport checks the configuration and prepares the client; it
@@ -131,13 +137,20 @@ func newTransport(cfg SMTPConfig) (*smtpTransport, error) {
 // connect opens the connection unless it is open: greeting, TLS and
 // authentication.
 func (t *smtpTransport) connect(ctx context.Context) error {
+	idle := t.cfg.IdleCheck
+	if idle <= 0 {
+		idle = 15 * time.Second
+	}
+	if t.open && time.Since(t.used) > idle && t.client.Reset() != nil {
+		t.drop()
+	}
 	if t.open {
 		return nil
 	}
 	if err := t.client.DialWithContext(ctx); err != nil {
 		return &connectError{err: err}
 	}
-	t.open = true
+	t.open, t.used = true, time.Now()
 	return nil
 }
 
@@ -145,6 +158,7 @@ func (t *smtpTransport) connect(ctx context.Context) error {
 // any error the connection is dropped, to start afresh.
 func (t *smtpTransport) send(m *gomail.Msg) error {
 	err := t.client.Send(m)
+	t.used = time.Now()
 	if err != nil {
 		t.drop()
 	}

@@ -46,6 +46,8 @@ type ServerOptions struct {
 	TempFailures int
 	// RejectRcpt, if set, may refuse a recipient with an SMTP error.
 	RejectRcpt func(to string) *smtp.SMTPError
+	// IdleTimeout, if set, closes connections idle that long.
+	IdleTimeout time.Duration
 	// OnData, if set, is called once a message's data is read, before
 	// the server answers; it may block, and the message is then accepted
 	// (or refused, for TempFailures) when it returns.
@@ -88,6 +90,9 @@ func StartServer(tb testing.TB, opts ServerOptions) *Server {
 	s.srv.Domain = "localhost"
 	s.srv.ErrorLog = log.New(io.Discard, "", 0) // killed clients are expected
 	s.srv.ReadTimeout, s.srv.WriteTimeout = 30*time.Second, 30*time.Second
+	if opts.IdleTimeout > 0 {
+		s.srv.ReadTimeout = opts.IdleTimeout
+	}
 	s.srv.MaxMessageBytes = 1 << 20
 	var l net.Listener
 	var err error
