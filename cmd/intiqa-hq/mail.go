@@ -166,14 +166,14 @@ func runMailStatus(ctx context.Context, e *env, args []string) error {
 func printMailCounts(w io.Writer, c selection.MailCounts) {
 	fmt.Fprintf(w, "notifications : %d\n", c.Total)
 	for _, s := range selection.NotificationStatuses {
-		fmt.Fprintf(w, "  %-8s %7d\n", s, c.ByStatus[s])
+		fmt.Fprintf(w, "  %-9s %7d\n", s, c.ByStatus[s])
 	}
 	if c.Total == 0 {
 		return
 	}
 	fmt.Fprintf(w, "%-18s", "sorte")
 	for _, s := range selection.NotificationStatuses {
-		fmt.Fprintf(w, " %8s", s)
+		fmt.Fprintf(w, " %9s", s)
 	}
 	fmt.Fprintln(w)
 	for _, k := range selection.NotificationKinds {
@@ -182,7 +182,7 @@ func printMailCounts(w io.Writer, c selection.MailCounts) {
 		}
 		fmt.Fprintf(w, "%-18s", k)
 		for _, s := range selection.NotificationStatuses {
-			fmt.Fprintf(w, " %8d", c.ByKind[k][s])
+			fmt.Fprintf(w, " %9d", c.ByKind[k][s])
 		}
 		fmt.Fprintln(w)
 	}
