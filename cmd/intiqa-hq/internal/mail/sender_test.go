@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -498,5 +499,37 @@ func TestIdleConnectionChecked(t *testing.T) {
 		if n.Attempts != 1 {
 			t.Errorf("notification %d took %d attempts", id, n.Attempts)
 		}
+	}
+}
+
+// TestNoAnswerToTheData has the server keep silent after a message's
+// data, past the sender's timeout: the message may have been accepted,
+// so the notification is left unknown, never resent; the others go.
+func TestNoAnswerToTheData(t *testing.T) {
+	fx := mailtest.MustStore(t)
+	db := mailtest.Open(t, fx.Path)
+	key, _ := mustKey(t)
+	plan := mustPlan(t, db)
+	var calls atomic.Int32
+	srv := mailtest.StartServer(t, mailtest.ServerOptions{OnData: func() {
+		if calls.Add(1) == 1 {
+			time.Sleep(1500 * time.Millisecond)
+		}
+	}})
+	smtp := smtpConfig(srv, false)
+	smtp.Timeout = 500 * time.Millisecond
+	rep := mustSend(t, db, smtp, senderConfig(key))
+	if rep.Unknown != 1 || rep.Sent != plan.Total-1 || rep.Retried != 0 {
+		t.Fatalf("report %+v; want 1 unknown, %d sent", rep, plan.Total-1)
+	}
+	unknown := all(t, db, selection.NotificationUnknown)
+	for id, n := range unknown {
+		if !strings.HasPrefix(n.LastError, "connexion perdue à la fin de l'envoi") {
+			t.Errorf("notification %d: %q", id, n.LastError)
+		}
+	}
+	waitReceived(t, srv, plan.Total) // the silent server did accept it
+	if got := byNotification(t, srv); len(got) != plan.Total {
+		t.Fatalf("%d notifications received, want each of %d once", len(got), plan.Total)
 	}
 }
