@@ -327,3 +327,41 @@ func TestStreamedPushRefusals(t *testing.T) {
 		t.Errorf("refused streams changed headquarters: %s, then %s", before, after)
 	}
 }
+
+func TestNationalProgress(t *testing.T) {
+	f := MustHQ(t)
+	a1 := MustLaptop(t, f, "a1", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	a1.mustSync(t)
+	ctx := context.Background()
+	for i, d := range f.docsA[:4] {
+		v := selection.VerdictAccepted
+		if i == 3 {
+			v = selection.VerdictRejected
+		}
+		if err := a1.db.AddReview(ctx, "sup", review(fmt.Sprintf("R%d", i), d, v)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	decide(t, a1, provinceA, "S1", f.docsA[0].ApplicantID)
+	a1.mustSync(t)
+
+	token := f.mustToken(t, provinceB, selection.SyncCoordinator)
+	status, body := request(t, http.MethodGet, f.srv.URL+isync.PathProgress, token, nil, nil)
+	var rep selection.ProgressReport
+	if status != 200 || json.Unmarshal(body, &rep) != nil {
+		t.Fatalf("progress: %d %s", status, body)
+	}
+	want := selection.ProgressFigures{Applicants: 2 * fixtureApplicants,
+		Invited: 2 * fixtureApplicants, WithFiles: 2 * fixtureUploaders, Examined: 4, Accepted: 3,
+		Rejected: 1, Pending: 2*fixtureUploaders - 4, Interviewed: 1}
+	if rep.National != want {
+		t.Errorf("national progress %+v, want %+v", rep.National, want)
+	}
+	var sum int
+	for _, p := range rep.ByRegion {
+		sum += p.Applicants
+	}
+	if sum != want.Applicants || len(rep.ByCategory) == 0 {
+		t.Errorf("by region sums to %d applicants; by category %v", sum, rep.ByCategory)
+	}
+}

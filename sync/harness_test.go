@@ -115,7 +115,7 @@ func (f *hqFixture) mustProvince(tb testing.TB, province string) []selection.Doc
 			CommuneCode: a.Choices[0], Rank: i + 1, Score: 50, Lottery: uint64(i)}
 	}
 	run := &selection.Run{ID: "PRE-" + province, Kind: selection.RunPreselection,
-		RulesVersion: "2024.1", Seed: "1", StartedAt: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+		Scope: province, RulesVersion: "2024.1", Seed: "1", StartedAt: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
 	if err := f.db.SaveRun(ctx, "hq", run, outcomes); err != nil {
 		tb.Fatal(err)
 	}
