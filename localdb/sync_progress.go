@@ -86,6 +86,9 @@ func (db *DB) Progress(ctx context.Context) (*selection.ProgressReport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compute progress: %w", err)
 	}
+	if rep.Mail, err = db.NotificationCounts(ctx); err != nil {
+		return nil, fmt.Errorf("compute progress: %w", err)
+	}
 	return rep, nil
 }
 

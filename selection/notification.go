@@ -185,9 +185,9 @@ type PlanResult struct {
 // MailCounts counts the notifications of the outbox by status, and by
 // kind and status.
 type MailCounts struct {
-	ByStatus map[NotificationStatus]int
-	ByKind   map[NotificationKind]map[NotificationStatus]int
-	Total    int
+	ByStatus map[NotificationStatus]int                      `json:"by_status"`
+	ByKind   map[NotificationKind]map[NotificationStatus]int `json:"by_kind"`
+	Total    int                                             `json:"total"`
 }
 
 // TrainingAccount is one row of the hand-off to the training platform:

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -363,5 +364,28 @@ func TestNationalProgress(t *testing.T) {
 	}
 	if sum != want.Applicants || len(rep.ByCategory) == 0 {
 		t.Errorf("by region sums to %d applicants; by category %v", sum, rep.ByCategory)
+	}
+
+	// The server told of the applicants the decisions concern; planning
+	// their e-mails shows in the progress's mail counts.
+	rejected, convoked := f.docsA[3].ApplicantID, f.docsA[0].ApplicantID
+	got := f.appliedApplicants()
+	if !slices.Contains(got, rejected) || !slices.Contains(got, convoked) {
+		t.Errorf("OnApplied told of %v; want %s (rejected document) and %s (convoked)",
+			got, rejected, convoked)
+	}
+	_, err := f.db.PlanNotifications(ctx, "test", selection.PlanOptions{
+		Kinds: selection.DecisionNotificationKinds, Applicants: got})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body = request(t, http.MethodGet, f.srv.URL+isync.PathProgress, token, nil, nil)
+	rep = selection.ProgressReport{}
+	if status != 200 || json.Unmarshal(body, &rep) != nil {
+		t.Fatalf("progress: %d %s", status, body)
+	}
+	pending := rep.Mail.ByKind[selection.NotifyDocumentRejected][selection.NotificationPending]
+	if pending != 1 || rep.Mail.Total < 1 {
+		t.Errorf("mail counts %+v; want one rejected document's e-mail pending", rep.Mail)
 	}
 }
