@@ -95,6 +95,9 @@ func decisionKey(kind selection.SyncKind, data any) (string, error) {
 	case *selection.ScoreSheet:
 		return v.ID, nil
 	case *selection.FinalRunData:
+		// TODO(sync): two laptops of a province committing two final
+		// selections offline both land, as two runs; keying them by
+		// province would make the second a conflict.
 		return v.Run.ID, nil
 	case *selection.Withdrawal:
 		return v.ID, nil

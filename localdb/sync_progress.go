@@ -8,7 +8,8 @@ import (
 )
 
 // progressQuery gives, for every pair of region and category, the
-// figures of SEED.md: applicants; invited by the latest pre-selection;
+// figures of SEED.md: applicants; invited by the latest pre-selection
+// (of the nation, or of a province);
 // application files (applicants who uploaded documents), examined ones
 // (every document's latest review is a verdict) split into accepted (all
 // accepted) and rejected (one rejected), and pending; candidates who came
@@ -26,10 +27,12 @@ WITH latest AS (
     FROM documents d LEFT JOIN latest l ON l.document_id = d.id
     GROUP BY d.applicant_id
 ), pre AS (
-    SELECT id FROM runs WHERE kind = 'preselection'
-    ORDER BY committed_at DESC, started_at DESC, id DESC LIMIT 1
+    SELECT r.id FROM runs r WHERE r.kind = 'preselection'
+    AND NOT EXISTS (SELECT 1 FROM runs q WHERE q.kind = 'preselection' AND q.scope = r.scope
+        AND (q.committed_at, q.started_at, q.id) > (r.committed_at, r.started_at, r.id))
 ), invited AS (
-    SELECT applicant_id FROM outcomes WHERE run_id = (SELECT id FROM pre) AND status = 'invited'
+    SELECT DISTINCT o.applicant_id FROM outcomes o JOIN pre ON pre.id = o.run_id
+    WHERE o.status = 'invited'
 ), finals AS (
     SELECT r.id FROM runs r WHERE r.kind = 'final' AND r.committed_at != ''
     AND NOT EXISTS (SELECT 1 FROM runs q WHERE q.kind = 'final' AND q.scope = r.scope
@@ -81,6 +84,9 @@ func (db *DB) Progress(ctx context.Context) (*selection.ProgressReport, error) {
 		return nil
 	})
 	if err != nil {
+		return nil, fmt.Errorf("compute progress: %w", err)
+	}
+	if rep.Mail, err = db.NotificationCounts(ctx); err != nil {
 		return nil, fmt.Errorf("compute progress: %w", err)
 	}
 	return rep, nil

@@ -197,10 +197,12 @@ type ProgressFigures struct {
 	Selected    int `json:"selected"`
 }
 
-// ProgressReport is the national progress by region and by category.
+// ProgressReport is the national progress by region and by category,
+// with the e-mails to applicants by status.
 type ProgressReport struct {
 	At         time.Time                  `json:"at"`
 	National   ProgressFigures            `json:"national"`
 	ByRegion   map[string]ProgressFigures `json:"by_region"`   // by region code
 	ByCategory map[string]ProgressFigures `json:"by_category"` // by category
+	Mail       MailCounts                 `json:"mail"`
 }

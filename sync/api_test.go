@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -325,5 +326,66 @@ func TestStreamedPushRefusals(t *testing.T) {
 	}
 	if after := hqState(t, f); after != before {
 		t.Errorf("refused streams changed headquarters: %s, then %s", before, after)
+	}
+}
+
+func TestNationalProgress(t *testing.T) {
+	f := MustHQ(t)
+	a1 := MustLaptop(t, f, "a1", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	a1.mustSync(t)
+	ctx := context.Background()
+	for i, d := range f.docsA[:4] {
+		v := selection.VerdictAccepted
+		if i == 3 {
+			v = selection.VerdictRejected
+		}
+		if err := a1.db.AddReview(ctx, "sup", review(fmt.Sprintf("R%d", i), d, v)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	decide(t, a1, provinceA, "S1", f.docsA[0].ApplicantID)
+	a1.mustSync(t)
+
+	token := f.mustToken(t, provinceB, selection.SyncCoordinator)
+	status, body := request(t, http.MethodGet, f.srv.URL+isync.PathProgress, token, nil, nil)
+	var rep selection.ProgressReport
+	if status != 200 || json.Unmarshal(body, &rep) != nil {
+		t.Fatalf("progress: %d %s", status, body)
+	}
+	want := selection.ProgressFigures{Applicants: 2 * fixtureApplicants,
+		Invited: 2 * fixtureApplicants, WithFiles: 2 * fixtureUploaders, Examined: 4, Accepted: 3,
+		Rejected: 1, Pending: 2*fixtureUploaders - 4, Interviewed: 1}
+	if rep.National != want {
+		t.Errorf("national progress %+v, want %+v", rep.National, want)
+	}
+	var sum int
+	for _, p := range rep.ByRegion {
+		sum += p.Applicants
+	}
+	if sum != want.Applicants || len(rep.ByCategory) == 0 {
+		t.Errorf("by region sums to %d applicants; by category %v", sum, rep.ByCategory)
+	}
+
+	// The server told of the applicants the decisions concern; planning
+	// their e-mails shows in the progress's mail counts.
+	rejected, convoked := f.docsA[3].ApplicantID, f.docsA[0].ApplicantID
+	got := f.appliedApplicants()
+	if !slices.Contains(got, rejected) || !slices.Contains(got, convoked) {
+		t.Errorf("OnApplied told of %v; want %s (rejected document) and %s (convoked)",
+			got, rejected, convoked)
+	}
+	_, err := f.db.PlanNotifications(ctx, "test", selection.PlanOptions{
+		Kinds: selection.DecisionNotificationKinds, Applicants: got})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body = request(t, http.MethodGet, f.srv.URL+isync.PathProgress, token, nil, nil)
+	rep = selection.ProgressReport{}
+	if status != 200 || json.Unmarshal(body, &rep) != nil {
+		t.Fatalf("progress: %d %s", status, body)
+	}
+	pending := rep.Mail.ByKind[selection.NotifyDocumentRejected][selection.NotificationPending]
+	if pending != 1 || rep.Mail.Total < 1 {
+		t.Errorf("mail counts %+v; want one rejected document's e-mail pending", rep.Mail)
 	}
 }

@@ -10,10 +10,13 @@ import (
 	"io"
 	"iter"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,6 +42,16 @@ type hqFixture struct {
 	files map[string][]byte // document files by SHA-256
 	docsA []selection.Document
 	docsB []selection.Document
+
+	mu      sync.Mutex
+	applied map[string]string // applicant ID to province, as OnApplied told
+}
+
+// appliedApplicants returns the applicants OnApplied was told of.
+func (f *hqFixture) appliedApplicants() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Sorted(maps.Keys(f.applied))
 }
 
 // fixtureSize is how many applicants of each province the fixture holds,
@@ -71,7 +84,16 @@ func MustHQ(tb testing.TB) *hqFixture {
 	if err := db.PutRubric(ctx, "hq", testRubric()); err != nil {
 		tb.Fatal(err)
 	}
-	f.srv = httptest.NewServer(isync.NewServer(db, f.docs, slog.New(slog.DiscardHandler)))
+	srv := isync.NewServer(db, f.docs, slog.New(slog.DiscardHandler))
+	f.applied = map[string]string{}
+	srv.OnApplied(func(province string, applicants []string) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		for _, id := range applicants {
+			f.applied[id] = province
+		}
+	})
+	f.srv = httptest.NewServer(srv)
 	tb.Cleanup(f.srv.Close)
 	return f
 }
@@ -115,7 +137,7 @@ func (f *hqFixture) mustProvince(tb testing.TB, province string) []selection.Doc
 			CommuneCode: a.Choices[0], Rank: i + 1, Score: 50, Lottery: uint64(i)}
 	}
 	run := &selection.Run{ID: "PRE-" + province, Kind: selection.RunPreselection,
-		RulesVersion: "2024.1", Seed: "1", StartedAt: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+		Scope: province, RulesVersion: "2024.1", Seed: "1", StartedAt: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
 	if err := f.db.SaveRun(ctx, "hq", run, outcomes); err != nil {
 		tb.Fatal(err)
 	}

@@ -44,10 +44,36 @@ const (
 // Server is headquarters' side of the protocol: an http.Handler over the
 // national store and the folder of document files.
 type Server struct {
-	db   *localdb.DB
-	docs string
-	log  *slog.Logger
-	mux  *http.ServeMux
+	db      *localdb.DB
+	docs    string
+	log     *slog.Logger
+	mux     *http.ServeMux
+	applied func(province string, applicants []string) // see OnApplied
+}
+
+// OnApplied sets f to be told, after each batch of decisions that
+// headquarters applied, the applicants those decisions concern (for the
+// e-mails they may call for). f runs on the request's goroutine, after
+// the batch's transaction: it should hand the work on, not do it. Set it
+// before serving.
+func (s *Server) OnApplied(f func(province string, applicants []string)) { s.applied = f }
+
+// tellApplied calls the OnApplied function, if any, with the applicants
+// of a batch's applied decisions.
+func (s *Server) tellApplied(ctx context.Context, province string, pushed []localdb.Pushed,
+	results []selection.DecisionResult) {
+	if s.applied == nil {
+		return
+	}
+	ids, err := s.db.AppliedApplicants(ctx, pushed, results)
+	if err != nil {
+		// The batch is applied; a later planning catches what this misses.
+		s.log.Warn("applicants of an applied batch", keyError, err)
+		return
+	}
+	if len(ids) > 0 {
+		s.applied(province, ids)
+	}
 }
 
 // Route is one operation of the API: a method and a path pattern.

@@ -73,6 +73,7 @@ func (s *Server) handleDecisions(w http.ResponseWriter, r *http.Request, t *loca
 	}
 	s.log.Info("decisions applied", keyToken, t.ID, keyProvince, t.Province,
 		keyDecisions, len(results))
+	s.tellApplied(r.Context(), t.Province, req.pushed, results)
 	writeJSON(w, r, http.StatusOK, PushResponse{Results: results})
 }
 

@@ -167,5 +167,6 @@ func (s *Server) applyBatch(r *http.Request, from localdb.Pusher,
 	}
 	s.log.Info("decisions applied", keyToken, from.TokenID, keyProvince, from.Province,
 		keyDecisions, len(results))
+	s.tellApplied(r.Context(), from.Province, pushed, results)
 	return results, nil
 }

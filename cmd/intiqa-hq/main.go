@@ -1,7 +1,9 @@
 // Command intiqa-hq is the headquarters program of Intiqa: it generates
 // data sets, imports and exports the contract XLSX files, runs and
-// verifies the national pre-selection, and serves the provinces: their
-// laptops' synchronisation, enrollment tokens and sync bundles.
+// verifies the national pre-selection, publishes it, e-mails applicants
+// and hands the invited to the training platform, writes reports, and
+// serves the provinces: their laptops' synchronisation, enrollment tokens
+// and sync bundles.
 //
 // It builds with CGO_ENABLED=0 and imports no part of the desktop
 // interface.
@@ -50,6 +52,9 @@ func commands() []command {
 		{"serve", "sert les provinces : synchronisation des portables (HTTPS)", runServe},
 		{"token", "crée, révoque ou liste les jetons d'enrôlement des portables", runToken},
 		{"bundle", "paquets de synchronisation sur clé USB : import|export", runBundle},
+		{"publish-run", "publie une pré-sélection enregistrée : ses résultats seront annoncés", runPublishRun},
+		{"mail", "courriels aux candidats : plan, preview, send, status, requeue, mark-sent, keygen", runMail},
+		{"training-accounts", "comptes de la plateforme de formation des invités (XLSX)", runTrainingAccounts},
 		{"backup", "écrit une sauvegarde cohérente d'une base, même en service", runBackup},
 		{"restore", "vérifie une sauvegarde et la remet en place d'une base arrêtée", runRestore},
 		{"version", "affiche la version du programme (comme --version)", runVersion},
@@ -109,6 +114,6 @@ func runVersion(_ context.Context, e *env, args []string) error {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage : intiqa-hq COMMANDE [options]   (intiqa-hq --version)")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-17s %s\n", c.name, c.summary)
 	}
 }

@@ -19,6 +19,7 @@ import (
 type serveOptions struct {
 	db, docs, addr string
 	cert, key      string
+	mailEvery      time.Duration // 0: no planning of e-mails while serving
 }
 
 // shutdownGrace is how long serve lets requests finish after a signal.
@@ -50,7 +51,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("écoute sur %s : %w", opts.addr, err)
 	}
-	return serve(ctx, e, ln, isync.NewServer(db, opts.docs, e.log), opts)
+	srv := isync.NewServer(db, opts.docs, e.log)
+	if opts.mailEvery > 0 {
+		p := newMailPlanner(db, e.log, opts.mailEvery)
+		srv.OnApplied(p.add)
+		pctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { p.run(pctx); close(done) }()
+		defer func() { stop(); <-done }() // before the store closes
+	}
+	return serve(ctx, e, ln, srv, opts)
 }
 
 // serve runs the HTTP server on ln until ctx is done.
@@ -113,6 +123,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, error) {
 	fs.StringVar(&opts.addr, "addr", "127.0.0.1:8080", "adresse d'écoute HÔTE:PORT")
 	fs.StringVar(&opts.cert, "tls-cert", "", "certificat TLS (PEM)")
 	fs.StringVar(&opts.key, "tls-key", "", "clé privée du certificat TLS (PEM)")
+	fs.DurationVar(&opts.mailEvery, "mail-plan-every", 30*time.Second,
+		"planifier les courriels des décisions reçues au plus à cet intervalle (0 : jamais)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage : intiqa-hq serve --db FICHIER [--docs DOSSIER] "+
 			"[--addr HÔTE:PORT] [--tls-cert CERT.pem --tls-key CLÉ.pem]")

@@ -105,7 +105,7 @@ CREATE INDEX sync_changes_province ON sync_changes (province, seq);
 -- The change log's triggers: one per table and write. They fire only at
 -- headquarters (meta.scope is ''). The reference territory is loaded
 -- into every store, laptop or headquarters, from the same embedded data
--- when the store is created: only its later changes are logged.
+-- when the store is created: only later updates of it are logged.
 
 CREATE TRIGGER sync_region_upd AFTER UPDATE ON regions
 WHEN (SELECT value FROM meta WHERE key = 'scope') = ''
