@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -98,7 +99,7 @@ func (s *firstRunScreen) onCreateAdmin() {
 
 // accountProblem tells what is wrong with a new account.
 func accountProblem(err error) string {
-	if errorsIs(err, office.ErrWeakPassword) {
+	if errors.Is(err, office.ErrWeakPassword) {
 		return userMessage(err)
 	}
 	return tr("L'identifiant ne peut contenir que des minuscules, des chiffres, des points, " +

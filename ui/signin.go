@@ -12,9 +12,6 @@ import (
 	"intiqa/selection"
 )
 
-// errorsIs is errors.Is, named for the screens' brevity.
-var errorsIs = errors.Is
-
 // signInScreen asks for a local account's login and password.
 type signInScreen struct {
 	shell    *Shell

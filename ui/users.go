@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -93,7 +94,7 @@ func (s *usersScreen) onCreate() {
 
 // accountProblemOrMessage explains a refused account.
 func accountProblemOrMessage(err error) string {
-	if errorsIs(err, office.ErrInvalid) {
+	if errors.Is(err, office.ErrInvalid) {
 		return accountProblem(err)
 	}
 	return userMessage(err)

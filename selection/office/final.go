@@ -82,7 +82,7 @@ func (d *interviewData) interviewOf(applicantID string) (bool, *selection.Score)
 	attended := false
 	var score *selection.Score
 	var at int64
-	for _, c := range d.byApplicnt[applicantID] {
+	for _, c := range d.byApplicant[applicantID] {
 		a, ok := d.attendance[key(c.SessionID, applicantID)]
 		if !ok || !a.Present {
 			continue

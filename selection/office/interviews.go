@@ -58,13 +58,13 @@ func (s *Service) Sessions(ctx context.Context) ([]SessionSummary, error) {
 
 // interviewData is every convocation, attendance and sheet, indexed.
 type interviewData struct {
-	rubric     *selection.Rubric
-	divergence float64
-	convs      map[string][]selection.Convocation    // by session
-	attendance map[string]selection.Attendance       // by key(session, applicant)
-	sheets     map[string][]selection.ScoreSheet     // by key(session, applicant)
-	sessions   map[string]selection.InterviewSession // by ID
-	byApplicnt map[string][]selection.Convocation    // by applicant
+	rubric      *selection.Rubric
+	divergence  float64
+	convs       map[string][]selection.Convocation    // by session
+	attendance  map[string]selection.Attendance       // by key(session, applicant)
+	sheets      map[string][]selection.ScoreSheet     // by key(session, applicant)
+	sessions    map[string]selection.InterviewSession // by ID
+	byApplicant map[string][]selection.Convocation    // by applicant
 }
 
 func key(session, applicant string) string { return session + "\x00" + applicant }
@@ -79,7 +79,7 @@ func (s *Service) interviewData(ctx context.Context) (*interviewData, error) {
 	d := &interviewData{rubric: rubric, divergence: s.opts.Divergence,
 		convs: map[string][]selection.Convocation{}, attendance: map[string]selection.Attendance{},
 		sheets: map[string][]selection.ScoreSheet{}, sessions: map[string]selection.InterviewSession{},
-		byApplicnt: map[string][]selection.Convocation{}}
+		byApplicant: map[string][]selection.Convocation{}}
 	sessions, err := s.store.Sessions(ctx)
 	if err != nil {
 		return nil, err
@@ -93,7 +93,7 @@ func (s *Service) interviewData(ctx context.Context) (*interviewData, error) {
 	}
 	for _, c := range convs {
 		d.convs[c.SessionID] = append(d.convs[c.SessionID], c)
-		d.byApplicnt[c.ApplicantID] = append(d.byApplicnt[c.ApplicantID], c)
+		d.byApplicant[c.ApplicantID] = append(d.byApplicant[c.ApplicantID], c)
 	}
 	atts, err := s.store.AllAttendance(ctx)
 	if err != nil {
@@ -251,7 +251,7 @@ func (s *Service) Convoke(ctx context.Context, sessionID string,
 		if len(out) == max {
 			break
 		}
-		if len(d.byApplicnt[id]) > 0 {
+		if len(d.byApplicant[id]) > 0 {
 			continue
 		}
 		a, err := s.store.Applicant(ctx, id)
@@ -306,7 +306,7 @@ func (s *Service) interviewsOf(ctx context.Context, applicantID string) ([]Inter
 		viewer = u.Name
 	}
 	var out []InterviewRecord
-	for _, c := range d.byApplicnt[applicantID] {
+	for _, c := range d.byApplicant[applicantID] {
 		x := d.sessions[c.SessionID]
 		rec := InterviewRecord{Session: x, Convoked: c}
 		if a, ok := d.attendance[key(x.ID, applicantID)]; ok {
