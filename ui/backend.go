@@ -14,8 +14,8 @@ import (
 // store yet.
 var ErrNoStore = errors.New("no store on this computer")
 
-// ErrEnrollUnavailable is returned by Backend.Enroll while this build
-// cannot reach headquarters (the sync client is not wired in).
+// ErrEnrollUnavailable is returned by the Enroll of a Backend that cannot
+// reach headquarters (a build without the sync client).
 var ErrEnrollUnavailable = errors.New("enrollment with headquarters not available")
 
 // Dataset is what the window works on once a store is open: the service

@@ -112,6 +112,7 @@ func mustDataset(tb testing.TB, decisions bool) (*Dataset, *localdb.DB, *clock) 
 type fakeBackend struct {
 	open     func(ctx context.Context, progress func(Progress)) (*Dataset, error)
 	openDemo func(ctx context.Context, admin *selection.User, progress func(Progress)) (*Dataset, error)
+	enroll   func(ctx context.Context, e Enrollment, admin *selection.User) (*Dataset, error)
 }
 
 func (f *fakeBackend) Open(ctx context.Context, p func(Progress)) (*Dataset, error) {
@@ -123,9 +124,12 @@ func (f *fakeBackend) OpenDemo(ctx context.Context, admin *selection.User,
 	return f.openDemo(ctx, admin, p)
 }
 
-func (f *fakeBackend) Enroll(context.Context, Enrollment, *selection.User,
-	func(Progress)) (*Dataset, error) {
-	return nil, ErrEnrollUnavailable
+func (f *fakeBackend) Enroll(ctx context.Context, e Enrollment, admin *selection.User,
+	_ func(Progress)) (*Dataset, error) {
+	if f.enroll == nil {
+		return nil, ErrEnrollUnavailable
+	}
+	return f.enroll(ctx, e, admin)
 }
 
 // syncBuffer is a log destination safe for concurrent writes.

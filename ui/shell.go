@@ -134,8 +134,14 @@ func (s *Shell) finish(ctx context.Context, ds *Dataset, err error, title string
 // attempt failed.
 func (s *Shell) showFirstRun(err error) {
 	fr := newFirstRunScreen(s)
+	if s.firstRun != nil {
+		fr.admin = s.firstRun.admin // the administrator typed before is kept
+	}
 	s.firstRun = fr
 	s.show("welcome", fr.build())
+	if fr.admin != nil {
+		fr.onAdminReady()
+	}
 	if err != nil {
 		fr.showProblem(userMessage(err))
 	}

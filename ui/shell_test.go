@@ -75,6 +75,54 @@ func navNames(f *frame) []string {
 	return out
 }
 
+// TestFirstRunEnroll enrolls the laptop from the first run: the address
+// and token reach the backend with the administrator, then the sign-in
+// shows; a refused enrollment is told on the first run's screen.
+func TestFirstRunEnroll(t *testing.T) {
+	ds, db, _ := mustDataset(t, false)
+	var got Enrollment
+	refuse := true
+	h := mustHarness(t, &fakeBackend{
+		open: func(context.Context, func(Progress)) (*Dataset, error) { return nil, ErrNoStore },
+		enroll: func(ctx context.Context, e Enrollment, admin *selection.User) (*Dataset, error) {
+			got = e
+			if refuse {
+				return nil, ErrEnrollUnavailable
+			}
+			return ds, db.PutUser(ctx, "system", admin)
+		},
+	})
+	h.shell.Start(context.Background(), false)
+	fr := h.shell.firstRun
+	fr.login.SetText("admin")
+	fr.password.SetText("un mot de passe long")
+	fr.confirm.SetText("un mot de passe long")
+	test.Tap(h.button(t, "Créer l'administrateur"))
+	fr.url.SetText("http://sans-tls.example")
+	fr.token.SetText("jeton")
+	test.Tap(h.button(t, "Inscrire ce poste"))
+	if got.Token != "" || !fr.problem.Visible() {
+		t.Fatal("enrolled over plain HTTP")
+	}
+	fr.url.SetText("https://intiqa.example.ma")
+	test.Tap(h.button(t, "Inscrire ce poste"))
+	h.mustShow(t, "enroll")
+	if got.URL != "https://intiqa.example.ma" || got.Token != "jeton" {
+		t.Fatalf("enrollment asked with %+v", got)
+	}
+	fr = h.shell.firstRun
+	if !fr.problem.Visible() || !strings.Contains(fr.problem.Text, "pas encore possible") {
+		t.Errorf("the refusal is not told: %q", fr.problem.Text)
+	}
+
+	// Accepted this time, the administrator kept: on to the sign-in.
+	refuse = false
+	fr.url.SetText("https://intiqa.example.ma")
+	fr.token.SetText("jeton")
+	test.Tap(h.button(t, "Inscrire ce poste"))
+	h.mustShow(t, "signin")
+}
+
 func TestErrorThenRetry(t *testing.T) {
 	ds, _, _ := mustDataset(t, false)
 	calls := 0
