@@ -194,7 +194,8 @@ func (s *Shell) signedIn() {
 // showFrame shows the frame of screens, on a named screen or the
 // first the role opens.
 func (s *Shell) showFrame(screen string) {
-	s.win.SetTitle(tr("Intiqa — {{.Name}}", map[string]any{"Name": s.frame.province.NameFR}))
+	// The window manager lays the title out itself: it gets logical text.
+	s.win.SetTitle(trRaw("Intiqa — {{.Name}}", map[string]any{"Name": s.frame.province.NameFR}))
 	content := s.frame.build()
 	s.win.SetContent(content)
 	s.frame.open(screen)
