@@ -8,6 +8,7 @@ import (
 
 	"intiqa/selection"
 	"intiqa/selection/office"
+	"intiqa/selection/synth"
 )
 
 func TestReviewQueue(t *testing.T) {
@@ -278,5 +279,56 @@ func TestDetailRedactedForCoordinator(t *testing.T) {
 	if err != nil || d.Applicant.CIN != "" || d.Applicant.Email != "" || d.Applicant.Phone != "" ||
 		!d.Applicant.BirthDate.IsZero() {
 		t.Errorf("coordinator sees personal data: %+v, %v", d.Applicant, err)
+	}
+}
+
+// TestFigures checks the dashboard's figures against the store and the
+// generator they come from.
+func TestFigures(t *testing.T) {
+	f := mustFixture(t, true)
+	ctx := context.Background()
+	f.signIn(t, "coordinateur")
+	figs, err := f.svc.Figures(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := synth.New(1, smallProvince)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if figs.Applications != g.Count() || figs.Documents.Files != g.UploaderCount() {
+		t.Errorf("%d applications, %d files; the generator made %d, %d", figs.Applications,
+			figs.Documents.Files, g.Count(), g.UploaderCount())
+	}
+	sum, communes := 0, 0
+	for _, c := range selection.Categories {
+		sum += figs.ByCategory[c]
+		if figs.ByCategory[c] != g.CategoryCounts()[c] {
+			t.Errorf("%s: %d; the generator made %d", c, figs.ByCategory[c], g.CategoryCounts()[c])
+		}
+	}
+	invited, training := 0, 0
+	for _, c := range figs.Communes {
+		communes += c.Applications
+		invited += c.Invited
+		if c.TrainingNeeds != 4*c.FieldNeeds {
+			t.Errorf("%s: training needs %d for %d posts", c.Commune.Code, c.TrainingNeeds, c.FieldNeeds)
+		}
+		training += c.TrainingNeeds
+	}
+	if sum != figs.Applications || communes != figs.Applications || invited != figs.Invited {
+		t.Errorf("categories %d, communes %d, invited %d; applications %d, invited %d", sum,
+			communes, invited, figs.Applications, figs.Invited)
+	}
+	if invited == 0 || invited > training {
+		t.Errorf("%d invited for %d training places", invited, training)
+	}
+	d := figs.Documents
+	if d.Examined()+d.FilesPending != d.Files || d.DocsReviewed()+d.DocsPending != d.Documents {
+		t.Errorf("document counts do not add up: %+v", d)
+	}
+	in := figs.Interviews
+	if in.Present+in.Absent > in.Convoked || in.Scored > in.Present || in.Divergent > in.Scored {
+		t.Errorf("interview counts do not add up: %+v", in)
 	}
 }
