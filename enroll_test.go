@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -25,10 +26,10 @@ import (
 const hqProvince = "12.066"
 
 // mustHQ serves, over loopback, a headquarters store holding one small
-// province (applicants, needs, training, documents with their files, its
-// pre-selection and the rubric), and returns its address and a
-// supervisor laptop's token.
-func mustHQ(t *testing.T) (url, token string) {
+// province (applicants, needs, documents with their files, the rules
+// and the rubric), and returns its address, a supervisor laptop's token
+// and the store.
+func mustHQ(t *testing.T) (url, token string, hq *localdb.DB) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -81,7 +82,7 @@ func mustHQ(t *testing.T) (url, token string) {
 	}
 	srv := httptest.NewServer(sync.NewServer(db, files.Dir, slog.New(slog.DiscardHandler)))
 	t.Cleanup(srv.Close)
-	return srv.URL, token
+	return srv.URL, token, db
 }
 
 func seqRows[T any](vals []T) iter.Seq2[selection.Row[T], error] {
@@ -98,7 +99,7 @@ func seqRows[T any](vals []T) iter.Seq2[selection.Row[T], error] {
 // loopback, then reviews a document and syncs the decision.
 func TestEnrollAndSync(t *testing.T) {
 	ctx := context.Background()
-	url, token := mustHQ(t)
+	url, token, hq := mustHQ(t)
 	b := mustBackend(t)
 	t.Cleanup(func() { b.Close() })
 	admin, err := office.NewAccount("admin", "Admin", selection.UserAdmin, "long enough pass",
@@ -161,6 +162,32 @@ func TestEnrollAndSync(t *testing.T) {
 	}
 	if st := ds.Sync.State(); st.Pending == 0 {
 		t.Errorf("the review is not pending: %+v", st)
+	}
+
+	// With no network, the decision goes by USB stick and comes back
+	// answered.
+	var stick bytes.Buffer
+	if n, err := ds.Sync.ExportBundle(ctx, &stick); err != nil || n != 1 {
+		t.Fatalf("exported %d decisions: %v", n, err)
+	}
+	_, answers, err := sync.ImportLaptopBundle(ctx, hq, &stick)
+	if err != nil || len(answers) != 1 {
+		t.Fatalf("headquarters applied %d answers: %v", len(answers), err)
+	}
+	var reply bytes.Buffer
+	if _, err := sync.WriteProvinceBundle(ctx, hq, &reply, localdb.TokenID(token), 0,
+		answers); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ds.Sync.ImportBundle(ctx, &reply)
+	if err != nil || res.Answers != 1 || res.Changes == 0 {
+		t.Fatalf("imported %+v: %v", res, err)
+	}
+	if st := ds.Sync.State(); st.Pending != 0 {
+		t.Errorf("the answered decision is still pending: %+v", st)
+	}
+	if err := q.Accept(ctx); err != nil {
+		t.Fatal(err)
 	}
 	if err := ds.Sync.SyncNow(ctx, func(ui.Progress) {}); err != nil {
 		t.Fatal(err)

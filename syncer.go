@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	gosync "sync"
 	"time"
@@ -26,6 +27,7 @@ const backgroundSync = 15 * time.Minute
 // document downloads.
 type syncer struct {
 	c   *sync.Client
+	db  *localdb.DB
 	svc *office.Service
 	log *slog.Logger
 
@@ -113,6 +115,34 @@ func (s *syncer) Resolve(ctx context.Context, id string, keepLocal bool) error {
 	return s.c.Resolve(ctx, u.Name, id, choice)
 }
 
+// ExportBundle writes the outbox to a signed bundle for headquarters, if
+// the user's role may sync.
+func (s *syncer) ExportBundle(ctx context.Context, w io.Writer) (int, error) {
+	if _, err := s.svc.Authorize(office.ActSync); err != nil {
+		return 0, err
+	}
+	n, err := sync.ExportBundle(ctx, s.db, w)
+	if err != nil {
+		return 0, fmt.Errorf("export bundle: %w", err)
+	}
+	return n, nil
+}
+
+// ImportBundle applies a bundle headquarters wrote for this laptop, if
+// the user's role may sync.
+func (s *syncer) ImportBundle(ctx context.Context, r io.Reader) (ui.BundleResult, error) {
+	u, err := s.svc.Authorize(office.ActSync)
+	if err != nil {
+		return ui.BundleResult{}, err
+	}
+	sum, err := sync.ImportBundle(ctx, s.db, u.Name, r)
+	s.svc.Forget()
+	if err != nil {
+		return ui.BundleResult{}, fmt.Errorf("import bundle: %w", err)
+	}
+	return ui.BundleResult{Answers: sum.Answers, Changes: sum.Changes}, nil
+}
+
 // background tries a sync every backgroundSync until ctx ends; the
 // client records each outcome for the status bar.
 func (s *syncer) background(ctx context.Context) {
@@ -160,5 +190,5 @@ func openSync(db *localdb.DB, docs string, svc *office.Service, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	return &syncer{c: c, svc: svc, log: log}, nil
+	return &syncer{c: c, db: db, svc: svc, log: log}, nil
 }

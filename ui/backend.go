@@ -98,6 +98,19 @@ type Syncer interface {
 	// Resolve settles a conflict, keeping this laptop's decision or the
 	// other one.
 	Resolve(ctx context.Context, id string, keepLocal bool) error
+	// ExportBundle writes the decisions waiting to be sent into a signed
+	// bundle file, for a USB stick when there is no network, and returns
+	// how many it holds.
+	ExportBundle(ctx context.Context, w io.Writer) (int, error)
+	// ImportBundle applies a bundle file headquarters wrote for this
+	// laptop: its answers and the province's changes.
+	ImportBundle(ctx context.Context, r io.Reader) (BundleResult, error)
+}
+
+// BundleResult tells what importing a bundle file did.
+type BundleResult struct {
+	Answers int // headquarters' answers about this laptop's decisions
+	Changes int // changes of the province applied
 }
 
 // Report is one report the Reports menu offers.

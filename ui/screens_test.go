@@ -359,6 +359,20 @@ func (f *fakeSyncer) Resolve(_ context.Context, id string, keepLocal bool) error
 	return nil
 }
 
+func (f *fakeSyncer) ExportBundle(_ context.Context, w io.Writer) (int, error) {
+	_, err := io.WriteString(w, "bundle")
+	return f.state.Pending, err
+}
+
+func (f *fakeSyncer) ImportBundle(_ context.Context, r io.Reader) (BundleResult, error) {
+	b, err := io.ReadAll(r)
+	if err != nil || string(b) != "bundle" {
+		return BundleResult{}, errors.New("not a bundle")
+	}
+	f.state.Pending = 0
+	return BundleResult{Answers: 3, Changes: 12}, nil
+}
+
 // TestSyncStatusAndConflicts shows the pending changes, syncs now and
 // resolves a conflict.
 func TestSyncStatusAndConflicts(t *testing.T) {
@@ -384,6 +398,20 @@ func TestSyncStatusAndConflicts(t *testing.T) {
 	}
 	if !h.shows("Aucun conflit.") {
 		t.Error("the resolved conflict still shows")
+	}
+
+	// By USB stick: export the pending decisions, import the reply.
+	fs.state.Pending = 3
+	sc := h.shell.frame.active.(*syncScreen)
+	path := filepath.Join(t.TempDir(), "paquet.bundle")
+	sc.exportTo(path)
+	if b, err := os.ReadFile(path); err != nil || string(b) != "bundle" ||
+		!strings.Contains(sc.done, "3 décisions exportées") {
+		t.Fatalf("export: %q, %v, %q", b, err, sc.done)
+	}
+	sc.importFrom(path)
+	if !strings.Contains(sc.done, "3 réponses du siège et 12 changements") || fs.state.Pending != 0 {
+		t.Errorf("import: %q", sc.done)
 	}
 }
 

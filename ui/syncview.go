@@ -3,10 +3,14 @@ package ui
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -115,6 +119,7 @@ func (b *statusBar) onSyncNow() {
 // supervisor resolves.
 type syncScreen struct {
 	sess      *session
+	done      string // what the last export or import did; for tests
 	state     *wrapped
 	conflicts *fyne.Container
 }
@@ -132,8 +137,20 @@ func (s *syncScreen) build() fyne.CanvasObject {
 	}
 	s.state.setLogical(syncSummary(s.sess.ds.Sync.State()))
 	s.loadConflicts()
+	export := widget.NewButtonWithIcon(tr("Exporter les décisions vers une clé USB"),
+		theme.UploadIcon(), s.onExport)
+	imp := widget.NewButtonWithIcon(tr("Importer un paquet du siège"), theme.DownloadIcon(),
+		s.onImport)
+	if !s.sess.svc.Can(office.ActSync) {
+		export.Disable()
+		imp.Disable()
+	}
+	usb := container.NewVBox(heading(trRaw("Sans réseau")), paragraph(trRaw("Un paquet signé "+
+		"porte les mêmes échanges sur une clé USB : exportez les décisions de ce poste pour le "+
+		"siège, puis importez le paquet de réponse qu'il vous remet.")),
+		container.NewHBox(export, imp))
 	return container.NewPadded(container.NewBorder(
-		container.NewVBox(heading(trRaw("Synchronisation")), s.state,
+		container.NewVBox(heading(trRaw("Synchronisation")), s.state, usb,
 			heading(trRaw("Conflits à résoudre"))), nil, nil, nil,
 		container.NewVScroll(s.conflicts)))
 }
@@ -183,4 +200,95 @@ func (s *syncScreen) onResolve(id string, keepLocal bool) {
 		}
 		s.loadConflicts()
 	})
+}
+
+// onExport asks where to write the bundle of pending decisions.
+func (s *syncScreen) onExport() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		_ = w.Close()
+		s.exportTo(path)
+	}, s.sess.win)
+	d.SetFileName("intiqa-" + time.Now().Format("20060102-1504") + ".bundle")
+	d.Show()
+}
+
+// exportTo writes the bundle of pending decisions to path, through a
+// temporary file, in the background.
+func (s *syncScreen) exportTo(path string) {
+	var n int
+	s.sess.runJob(tr("Export des décisions"), func(ctx context.Context, report func(Progress)) error {
+		report(Progress{Step: StepSync})
+		var err error
+		n, err = writeAtomically(path, func(w io.Writer) (int, error) {
+			return s.sess.ds.Sync.ExportBundle(ctx, w)
+		})
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.sess.showError("export bundle", err)
+			return
+		}
+		s.done = tr("{{.N}} décisions exportées dans {{.Path}}.",
+			map[string]any{"N": formatCount(n), "Path": path})
+		dialog.ShowInformation(tr("Paquet écrit"), s.done, s.sess.win)
+	})
+}
+
+// onImport asks for the bundle headquarters wrote for this laptop.
+func (s *syncScreen) onImport() {
+	dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		s.importFrom(path)
+	}, s.sess.win).Show()
+}
+
+// importFrom applies a bundle file in the background.
+func (s *syncScreen) importFrom(path string) {
+	var res BundleResult
+	s.sess.runJob(tr("Import du paquet du siège"), func(ctx context.Context, report func(Progress)) error {
+		report(Progress{Step: StepSync})
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("open bundle: %w", err)
+		}
+		defer f.Close()
+		res, err = s.sess.ds.Sync.ImportBundle(ctx, f)
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.sess.showError("import bundle", err)
+			return
+		}
+		s.done = tr("{{.Answers}} réponses du siège et {{.Changes}} changements de la province appliqués.",
+			map[string]any{"Answers": formatCount(res.Answers), "Changes": formatCount(res.Changes)})
+		dialog.ShowInformation(tr("Paquet importé"), s.done, s.sess.win)
+		s.state.setLogical(syncSummary(s.sess.ds.Sync.State()))
+		s.loadConflicts()
+	})
+}
+
+// writeAtomically writes a file through a temporary one beside it, so
+// that a failed or cancelled write leaves nothing behind.
+func writeAtomically(path string, write func(io.Writer) (int, error)) (int, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".intiqa-*")
+	if err != nil {
+		return 0, fmt.Errorf("create file: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	n, err := write(tmp)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, err
+	}
+	return n, os.Rename(tmp.Name(), path)
 }
