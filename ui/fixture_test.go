@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -241,5 +242,21 @@ func escapeMarkup(s string) string {
 func (h *harness) typeKey(name fyne.KeyName) {
 	if fn := h.win.Canvas().OnTypedKey(); fn != nil {
 		fn(&fyne.KeyEvent{Name: name})
+	}
+}
+
+// mustTamper rewrites an audit entry behind the store's back, as someone
+// with the file and a SQLite shell could.
+func mustTamper(tb testing.TB, db *localdb.DB) {
+	tb.Helper()
+	raw, err := sql.Open("sqlite", "file:"+db.Path())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer raw.Close()
+	_, err = raw.Exec(`DROP TRIGGER audit_log_no_update;
+		UPDATE audit_log SET actor = 'quelqu''un' WHERE seq = 2`)
+	if err != nil {
+		tb.Fatal(err)
 	}
 }

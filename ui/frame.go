@@ -44,6 +44,8 @@ var screens = []screenDef{
 		office.ActSync, func(s *session) screen { return newSyncScreen(s) }},
 	{"users", func() string { return tr("Comptes") }, theme.SettingsIcon(),
 		office.ActManageUsers, func(s *session) screen { return newUsersScreen(s) }},
+	{"audit", func() string { return tr("Journal d'audit") }, theme.HistoryIcon(),
+		office.ActViewAuditLog, func(s *session) screen { return newAuditScreen(s) }},
 }
 
 // frame is the window of a signed-in user: a bar with the province and

@@ -435,3 +435,30 @@ func TestPendingWithoutSync(t *testing.T) {
 		t.Errorf("status bar lacks %q:\n%s", want, h.shell.frame.status.state.Text)
 	}
 }
+
+// TestAuditScreen shows the administrator an intact chain, then a
+// broken one once an entry is rewritten behind the store's back.
+func TestAuditScreen(t *testing.T) {
+	h, _, db, _ := mustSignedIn(t, "administrateur", false)
+	h.shell.frame.open("audit")
+	sc := h.shell.frame.active.(*auditScreen)
+	if sc.view == nil || sc.view.Broken != nil || len(sc.view.Entries) == 0 ||
+		!h.shows("Chaîne intacte") {
+		t.Fatalf("audit view %+v", sc.view)
+	}
+	for _, e := range sc.view.Entries {
+		if e.Before != "" || e.After != "" {
+			t.Fatal("the audit screen holds the states entries record")
+		}
+	}
+	if last := sc.view.Entries[len(sc.view.Entries)-1]; last.Action != "user.sign_in" ||
+		last.Actor != "administrateur" {
+		t.Errorf("last entry %+v; want the sign-in", last)
+	}
+	mustTamper(t, db)
+	h.shell.frame.open("audit")
+	sc = h.shell.frame.active.(*auditScreen)
+	if sc.view.Broken == nil || !h.shows("Chaîne rompue à l") {
+		t.Errorf("tampering not shown: %+v", sc.view)
+	}
+}

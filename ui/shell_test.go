@@ -186,7 +186,7 @@ func TestSignInRefusals(t *testing.T) {
 		{"superviseur", "dashboard applicants review interviews selection reports sync"},
 		{"jury1", "interviews"},
 		{"coordinateur", "dashboard applicants interviews selection reports"},
-		{"administrateur", "dashboard sync users"},
+		{"administrateur", "dashboard sync users audit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.user, func(t *testing.T) {
