@@ -204,6 +204,8 @@ func TestRolesRefused(t *testing.T) {
 			return f.svc.CreateUser(ctx, "new", "", selection.UserPanel, "long enough pass")
 		}},
 		{"jury1", "users", func() error { _, err := f.svc.Users(ctx); return err }},
+		{"superviseur", "audit", func() error { _, err := f.svc.AuditTail(ctx, 10); return err }},
+		{"coordinateur", "convoke", func() error { _, err := f.svc.Convoke(ctx, "ses-demo-1", 1); return err }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.user+"/"+tt.action, func(t *testing.T) {
