@@ -162,33 +162,11 @@ func (db *DB) LatestRun(ctx context.Context, kind selection.RunKind) (*selection
 
 // ApplyWithdrawal records a withdrawal and the outcomes of its run that
 // it changed (the withdrawn, the promoted, the waiting list's new
-// ranks), all in one transaction.
+// ranks), all in one transaction, as one decision that syncs with them.
 func (db *DB) ApplyWithdrawal(ctx context.Context, actor string, w *selection.Withdrawal,
 	changed []selection.Outcome) error {
-	return db.update(ctx, actor, func(tx *Tx) error {
-		_, err := tx.exec(`INSERT INTO withdrawals (id, run_id, applicant_id, reason, replaced_by,
-			recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, w.ID, w.RunID, w.ApplicantID,
-			w.Reason, w.ReplacedBy, w.RecordedBy, formatInstant(w.RecordedAt))
-		if err != nil {
-			return fmt.Errorf("write withdrawal %s: %w", w.ID, err)
-		}
-		for _, o := range changed {
-			res, err := tx.exec(`UPDATE outcomes SET status = ?, commune_code = ?, role = ?,
-				rank = ?, reason = ? WHERE run_id = ? AND applicant_id = ?`, string(o.Status),
-				o.CommuneCode, string(o.Role), o.Rank, o.Reason, w.RunID, o.ApplicantID)
-			if err != nil {
-				return fmt.Errorf("update outcome of %s: %w", o.ApplicantID, err)
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return fmt.Errorf("update outcome of %s: %w", o.ApplicantID, ErrNotFound)
-			}
-		}
-		return tx.audit("withdrawal.apply", "withdrawal", w.ID, nil,
-			struct {
-				Withdrawal *selection.Withdrawal
-				Changed    []selection.Outcome
-			}{w, changed})
-	})
+	w.Changed = changed
+	return db.update(ctx, actor, func(tx *Tx) error { return tx.addWithdrawal(w) })
 }
 
 // AddReviews records many verdicts in one transaction, each checked as

@@ -24,25 +24,12 @@ type Files struct {
 
 var _ office.Files = Files{}
 
-// Ext returns the file name extension of a media type, with its dot.
-func Ext(mediaType string) string {
-	switch mediaType {
-	case "image/png":
-		return ".png"
-	case "application/pdf":
-		return ".pdf"
-	case "image/jpeg":
-		return ".jpg"
-	}
-	return ".bin"
-}
-
 // Path returns where a document's file lies.
 func (f Files) Path(d *selection.Document) (string, error) {
 	if len(d.SHA256) != 64 {
 		return "", fmt.Errorf("document %s: no SHA-256", d.ID)
 	}
-	return filepath.Join(f.Dir, d.SHA256+Ext(d.MediaType)), nil
+	return filepath.Join(f.Dir, d.FileName()), nil
 }
 
 // Read returns a document's bytes after checking them against its

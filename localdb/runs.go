@@ -116,7 +116,32 @@ func (tx *Tx) addWithdrawal(w *selection.Withdrawal) error {
 	if err != nil {
 		return fmt.Errorf("write withdrawal %s: %w", w.ID, err)
 	}
+	if err := tx.applyChanged(w); err != nil {
+		return err
+	}
 	return tx.audit("withdrawal.add", "withdrawal", w.ID, nil, w)
+}
+
+// applyChanged writes the outcomes a withdrawal changed. Each must be an
+// outcome of the withdrawal's run already there.
+func (tx *Tx) applyChanged(w *selection.Withdrawal) error {
+	for _, o := range w.Changed {
+		if o.RunID != "" && o.RunID != w.RunID {
+			return fmt.Errorf("withdrawal %s changes an outcome of run %s, not of its run %s",
+				w.ID, o.RunID, w.RunID)
+		}
+		res, err := tx.exec(`UPDATE outcomes SET status = ?, commune_code = ?, role = ?,
+			rank = ?, reason = ? WHERE run_id = ? AND applicant_id = ?`, string(o.Status),
+			o.CommuneCode, string(o.Role), o.Rank, o.Reason, w.RunID, o.ApplicantID)
+		if err != nil {
+			return fmt.Errorf("update outcome of %s: %w", o.ApplicantID, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("withdrawal %s: outcome of %s in run %s: %w", w.ID, o.ApplicantID,
+				w.RunID, ErrNotFound)
+		}
+	}
+	return nil
 }
 
 // Withdrawals returns a run's withdrawals, oldest first.

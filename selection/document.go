@@ -55,6 +55,25 @@ type Document struct {
 	UploadedAt  time.Time
 }
 
+// FileName is the name of a document's file in a folder of files
+// addressed by content, the same at headquarters and on the laptops: its
+// SHA-256 and the extension of its media type.
+func (d *Document) FileName() string { return d.SHA256 + MediaExt(d.MediaType) }
+
+// MediaExt returns the file name extension of a media type, with its
+// dot; ".bin" for a type it does not know.
+func MediaExt(mediaType string) string {
+	switch mediaType {
+	case "image/png":
+		return ".png"
+	case "application/pdf":
+		return ".pdf"
+	case "image/jpeg":
+		return ".jpg"
+	}
+	return ".bin"
+}
+
 // Verdict is a supervisor's decision on one document.
 type Verdict string
 

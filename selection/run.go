@@ -69,4 +69,9 @@ type Withdrawal struct {
 	ReplacedBy  string // applicant ID; "" if nobody could be promoted
 	RecordedBy  string
 	RecordedAt  time.Time
+	// Changed are the run's outcomes the withdrawal changed: the
+	// withdrawn, the promoted, the new ranks of a waiting list. They
+	// travel with the withdrawal, so that headquarters and the other
+	// laptops apply the same promotion.
+	Changed []Outcome `json:",omitempty"`
 }

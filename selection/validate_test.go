@@ -183,3 +183,16 @@ func TestAgeOn(t *testing.T) {
 		}
 	}
 }
+
+func TestDocumentFileName(t *testing.T) {
+	sum := strings.Repeat("ab", 32)
+	for _, tc := range []struct{ media, want string }{
+		{"image/png", sum + ".png"}, {"application/pdf", sum + ".pdf"},
+		{"image/jpeg", sum + ".jpg"}, {"text/plain", sum + ".bin"},
+	} {
+		d := selection.Document{SHA256: sum, MediaType: tc.media}
+		if got := d.FileName(); got != tc.want {
+			t.Errorf("FileName of a %s = %q, want %q", tc.media, got, tc.want)
+		}
+	}
+}

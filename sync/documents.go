@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"time"
 
-	"intiqa/reports/specimen"
 	"intiqa/selection"
 )
 
@@ -27,7 +26,7 @@ var ErrCorrupt = errors.New("downloaded file does not match its SHA-256")
 // files addressed by content: its SHA-256 and the extension of its media
 // type, as headquarters keeps them too.
 func DocumentPath(dir string, d selection.Document) string {
-	return filepath.Join(dir, d.SHA256+specimen.Ext(d.MediaType))
+	return filepath.Join(dir, d.FileName())
 }
 
 // DocumentPath returns where the laptop keeps a document's file.

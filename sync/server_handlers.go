@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"intiqa/localdb"
-	"intiqa/reports/specimen"
 )
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
@@ -108,7 +107,7 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request, t *local
 		s.internalError(w, r.Context(), "document", err)
 		return
 	}
-	f, err := os.Open(filepath.Join(s.docs, sum+specimen.Ext(d.MediaType)))
+	f, err := os.Open(filepath.Join(s.docs, d.FileName()))
 	if err != nil {
 		s.log.Error("document file", keyError, err)
 		writeError(w, &APIError{Status: http.StatusNotFound, Code: CodeNotFound,

@@ -131,7 +131,7 @@ func renderAll(dir string, jobs []docJob) {
 // storeFile writes a document's bytes as DIR/<sha256><ext>, unless a file
 // of that name, and so of those bytes, is there already.
 func storeFile(dir string, f synth.DocumentFile) error {
-	name := filepath.Join(dir, f.Document.SHA256+specimen.Ext(f.Document.MediaType))
+	name := filepath.Join(dir, f.Document.FileName())
 	if _, err := os.Stat(name); err == nil {
 		return nil
 	} else if !errors.Is(err, fs.ErrNotExist) {

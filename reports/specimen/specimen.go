@@ -35,19 +35,6 @@ func Render(d selection.Document, a *selection.Applicant) ([]byte, error) {
 	return nil, fmt.Errorf("document %s: %q: %w", d.ID, d.MediaType, ErrMediaType)
 }
 
-// Ext returns the file name extension of a media type, with its dot.
-func Ext(mediaType string) string {
-	switch mediaType {
-	case MediaPNG:
-		return ".png"
-	case MediaPDF:
-		return ".pdf"
-	case "image/jpeg":
-		return ".jpg"
-	}
-	return ".bin"
-}
-
 // card is what a specimen shows, in plain ASCII upper case for the
 // bitmap font.
 type card struct {

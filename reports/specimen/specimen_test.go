@@ -89,17 +89,6 @@ func TestRenderUnknownMediaType(t *testing.T) {
 	}
 }
 
-func TestExt(t *testing.T) {
-	for _, tc := range []struct{ media, want string }{
-		{specimen.MediaPNG, ".png"}, {specimen.MediaPDF, ".pdf"}, {"image/jpeg", ".jpg"},
-		{"text/plain", ".bin"},
-	} {
-		if got := specimen.Ext(tc.media); got != tc.want {
-			t.Errorf("Ext(%q) = %q, want %q", tc.media, got, tc.want)
-		}
-	}
-}
-
 func BenchmarkRender(b *testing.B) {
 	for _, media := range []string{specimen.MediaPNG, specimen.MediaPDF} {
 		b.Run(media, func(b *testing.B) {
