@@ -88,62 +88,14 @@ func (db *DB) AllSheets(ctx context.Context) ([]selection.ScoreSheet, error) {
 	return db.sheets(ctx, ``)
 }
 
-func (db *DB) sheets(ctx context.Context, where string, args ...any) ([]selection.ScoreSheet, error) {
-	var out []selection.ScoreSheet
-	err := db.each(ctx, scoreSheetQuery+where+` ORDER BY session_id, applicant_id, member`, args,
-		func(s scanner) error {
-			x, err := scanScoreSheet(s)
-			if err == nil {
-				out = append(out, *x)
-			}
-			return err
-		})
-	if err != nil {
-		return nil, fmt.Errorf("read score sheets: %w", err)
-	}
-	return out, nil
-}
-
 // AllConvocations lists every convocation, by session and slot.
 func (db *DB) AllConvocations(ctx context.Context) ([]selection.Convocation, error) {
-	var out []selection.Convocation
-	err := db.each(ctx, `SELECT session_id, applicant_id, slot, role FROM convocations
-		ORDER BY session_id, slot, applicant_id`, nil, func(s scanner) error {
-		var c selection.Convocation
-		var slot string
-		if err := s.Scan(&c.SessionID, &c.ApplicantID, &slot, &c.Role); err != nil {
-			return err
-		}
-		var err error
-		c.Slot, err = parseInstant(slot)
-		out = append(out, c)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read convocations: %w", err)
-	}
-	return out, nil
+	return db.convocations(ctx, ``)
 }
 
 // AllAttendance lists every attendance record.
 func (db *DB) AllAttendance(ctx context.Context) ([]selection.Attendance, error) {
-	var out []selection.Attendance
-	err := db.each(ctx, `SELECT session_id, applicant_id, present, recorded_by, recorded_at
-		FROM attendance ORDER BY session_id, applicant_id`, nil, func(s scanner) error {
-		var a selection.Attendance
-		var at string
-		err := s.Scan(&a.SessionID, &a.ApplicantID, &a.Present, &a.RecordedBy, &at)
-		if err != nil {
-			return err
-		}
-		a.RecordedAt, err = parseInstant(at)
-		out = append(out, a)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read attendance: %w", err)
-	}
-	return out, nil
+	return db.attendance(ctx, ``)
 }
 
 // LatestRun returns the latest run of a kind recorded in the store, by

@@ -121,9 +121,16 @@ func (tx *Tx) putConvocation(c *selection.Convocation) error {
 
 // Convocations returns a session's convocations, by slot.
 func (db *DB) Convocations(ctx context.Context, sessionID string) ([]selection.Convocation, error) {
+	return db.convocations(ctx, ` WHERE session_id = ?`, sessionID)
+}
+
+// convocations reads the convocations a WHERE clause picks, by session
+// and slot.
+func (db *DB) convocations(ctx context.Context, where string,
+	args ...any) ([]selection.Convocation, error) {
 	var out []selection.Convocation
-	err := db.each(ctx, `SELECT session_id, applicant_id, slot, role FROM convocations
-		WHERE session_id = ? ORDER BY slot, applicant_id`, []any{sessionID}, func(s scanner) error {
+	err := db.each(ctx, `SELECT session_id, applicant_id, slot, role FROM convocations`+where+
+		` ORDER BY session_id, slot, applicant_id`, args, func(s scanner) error {
 		var c selection.Convocation
 		var slot string
 		if err := s.Scan(&c.SessionID, &c.ApplicantID, &slot, &c.Role); err != nil {
@@ -160,20 +167,26 @@ func (tx *Tx) putAttendance(a *selection.Attendance) error {
 
 // Attendance returns a session's attendance records, by applicant.
 func (db *DB) Attendance(ctx context.Context, sessionID string) ([]selection.Attendance, error) {
+	return db.attendance(ctx, ` WHERE session_id = ?`, sessionID)
+}
+
+// attendance reads the attendance records a WHERE clause picks, by
+// session and applicant.
+func (db *DB) attendance(ctx context.Context, where string,
+	args ...any) ([]selection.Attendance, error) {
 	var out []selection.Attendance
 	err := db.each(ctx, `SELECT session_id, applicant_id, present, recorded_by, recorded_at
-		FROM attendance WHERE session_id = ? ORDER BY applicant_id`, []any{sessionID},
-		func(s scanner) error {
-			var a selection.Attendance
-			var at string
-			err := s.Scan(&a.SessionID, &a.ApplicantID, &a.Present, &a.RecordedBy, &at)
-			if err != nil {
-				return err
-			}
-			a.RecordedAt, err = parseInstant(at)
-			out = append(out, a)
+		FROM attendance`+where+` ORDER BY session_id, applicant_id`, args, func(s scanner) error {
+		var a selection.Attendance
+		var at string
+		err := s.Scan(&a.SessionID, &a.ApplicantID, &a.Present, &a.RecordedBy, &at)
+		if err != nil {
 			return err
-		})
+		}
+		a.RecordedAt, err = parseInstant(at)
+		out = append(out, a)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read attendance: %w", err)
 	}
@@ -235,15 +248,21 @@ func scanScoreSheet(s scanner) (*selection.ScoreSheet, error) {
 // ScoreSheets returns the sheets of one candidate in one session, by
 // member.
 func (db *DB) ScoreSheets(ctx context.Context, sessionID, applicantID string) ([]selection.ScoreSheet, error) {
+	return db.sheets(ctx, ` WHERE session_id = ? AND applicant_id = ?`, sessionID, applicantID)
+}
+
+// sheets reads the score sheets a WHERE clause picks, by session,
+// applicant and member.
+func (db *DB) sheets(ctx context.Context, where string, args ...any) ([]selection.ScoreSheet, error) {
 	var out []selection.ScoreSheet
-	err := db.each(ctx, scoreSheetQuery+` WHERE session_id = ? AND applicant_id = ?
-		ORDER BY member`, []any{sessionID, applicantID}, func(s scanner) error {
-		x, err := scanScoreSheet(s)
-		if err == nil {
-			out = append(out, *x)
-		}
-		return err
-	})
+	err := db.each(ctx, scoreSheetQuery+where+` ORDER BY session_id, applicant_id, member`, args,
+		func(s scanner) error {
+			x, err := scanScoreSheet(s)
+			if err == nil {
+				out = append(out, *x)
+			}
+			return err
+		})
 	if err != nil {
 		return nil, fmt.Errorf("read score sheets: %w", err)
 	}

@@ -1,8 +1,6 @@
 package localdb
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strings"
@@ -62,32 +60,6 @@ func cancelFinal(kind selection.NotificationKind, status selection.Status) strin
 		WHERE o.run_id = n.event_key AND o.applicant_id = n.applicant_id
 		AND o.status = '`+string(status)+`'
 		AND o.applicant_id NOT IN (SELECT applicant_id FROM withdrawals WHERE run_id = o.run_id)`)
-}
-
-// cancelKind runs one cancelling statement and sums up the rows it
-// changed, for one audit entry.
-func (tx *Tx) cancelKind(kind selection.NotificationKind, query, reason string) (planAudit, error) {
-	a := planAudit{Kind: kind}
-	rows, err := tx.tx.QueryContext(tx.ctx, query, formatInstant(tx.now), reason)
-	if err != nil {
-		return a, fmt.Errorf("cancel %s notifications: %w", kind, err)
-	}
-	defer rows.Close()
-	h := sha256.New()
-	for rows.Next() {
-		var id int64
-		var applicant, key string
-		if err := rows.Scan(&id, &applicant, &key); err != nil {
-			return a, fmt.Errorf("cancel %s notifications: %w", kind, err)
-		}
-		fmt.Fprintf(h, "%d\x00%s\x00%s\x00", id, applicant, key)
-		a.note(id)
-	}
-	if err := rows.Err(); err != nil {
-		return a, fmt.Errorf("cancel %s notifications: %w", kind, err)
-	}
-	a.Fingerprint = hex.EncodeToString(h.Sum(nil))
-	return a, nil
 }
 
 // scopeMark is the mark of planning and cancelling queries where a

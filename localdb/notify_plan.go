@@ -172,7 +172,7 @@ func (db *DB) PlanNotifications(ctx context.Context, actor string,
 			if !wanted(opts, q.kind) {
 				continue
 			}
-			a, err := tx.cancelKind(q.kind, scoped(q.query, scope), q.reason)
+			a, err := tx.planKind("cancel", q.kind, scoped(q.query, scope), q.reason)
 			if err != nil {
 				return err
 			}
@@ -188,7 +188,7 @@ func (db *DB) PlanNotifications(ctx context.Context, actor string,
 			if !wanted(opts, q.kind) {
 				continue
 			}
-			a, err := tx.planKind(q.kind, scoped(q.query, scope), opts.TrainingReminder)
+			a, err := tx.planKind("plan", q.kind, scoped(q.query, scope), opts.TrainingReminder)
 			if err != nil {
 				return err
 			}
@@ -210,12 +210,17 @@ func (db *DB) PlanNotifications(ctx context.Context, actor string,
 	return res, nil
 }
 
-// planKind runs one planning query and sums up the rows it added.
-func (tx *Tx) planKind(kind selection.NotificationKind, query, round string) (planAudit, error) {
+// planKind runs one statement of a planning, which adds or cancels
+// notifications of one kind (verb says which, for errors) and returns
+// the rows it changed, and sums them up for one audit entry. arg is the
+// statement's second parameter after the time: the round of a training
+// reminder, or a cancellation's reason.
+func (tx *Tx) planKind(verb string, kind selection.NotificationKind, query,
+	arg string) (planAudit, error) {
 	a := planAudit{Kind: kind}
-	rows, err := tx.tx.QueryContext(tx.ctx, query, formatInstant(tx.now), round)
+	rows, err := tx.tx.QueryContext(tx.ctx, query, formatInstant(tx.now), arg)
 	if err != nil {
-		return a, fmt.Errorf("plan %s notifications: %w", kind, err)
+		return a, fmt.Errorf("%s %s notifications: %w", verb, kind, err)
 	}
 	defer rows.Close()
 	h := sha256.New()
@@ -223,13 +228,13 @@ func (tx *Tx) planKind(kind selection.NotificationKind, query, round string) (pl
 		var id int64
 		var applicant, key string
 		if err := rows.Scan(&id, &applicant, &key); err != nil {
-			return a, fmt.Errorf("plan %s notifications: %w", kind, err)
+			return a, fmt.Errorf("%s %s notifications: %w", verb, kind, err)
 		}
 		fmt.Fprintf(h, "%d\x00%s\x00%s\x00", id, applicant, key)
 		a.note(id)
 	}
 	if err := rows.Err(); err != nil {
-		return a, fmt.Errorf("plan %s notifications: %w", kind, err)
+		return a, fmt.Errorf("%s %s notifications: %w", verb, kind, err)
 	}
 	a.Fingerprint = hex.EncodeToString(h.Sum(nil))
 	return a, nil
