@@ -4,8 +4,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -14,6 +12,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 
+	"intiqa/reports"
 	"intiqa/selection"
 )
 
@@ -225,24 +224,6 @@ func categoryLabel(c selection.Category) string {
 	return string(c)
 }
 
-// thinSpace groups the thousands of a count: the narrow no-break space
-// of French typography, neutral in Arabic and English alike.
-const thinSpace = "\u202f"
-
-// formatCount writes n with its thousands grouped, e.g. "12 345".
-func formatCount(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(thinSpace)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// formatCount writes n with its thousands grouped, e.g. "12 345", as the
+// printed reports do.
+func formatCount(n int) string { return reports.Thousands(n) }

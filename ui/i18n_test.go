@@ -20,6 +20,9 @@ import (
 
 // mustMessageIDs returns the IDs passed as constants to tr and trN in
 // the package's non-test sources.
+// thinSpace is the narrow no-break space that groups thousands.
+const thinSpace = "\u202f"
+
 func mustMessageIDs(tb testing.TB) []string {
 	tb.Helper()
 	files, err := filepath.Glob("*.go")
