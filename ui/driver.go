@@ -23,6 +23,8 @@ import (
 //	fill TEXT              type TEXT in the open dialog's first field
 //	lock                   lock the window as after inactivity
 //	signout                sign out
+//	about                  show the About box
+//	backup PATH            write a backup archive to PATH, as the Backup screen does
 func (s *Shell) Command(line string) error {
 	f := strings.Fields(line)
 	if len(f) == 0 {
@@ -70,6 +72,14 @@ func (s *Shell) Command(line string) error {
 			return fmt.Errorf("command %q: no list to select in", line)
 		}
 		sel.selectRow(n)
+	case "about":
+		s.showAbout()
+	case "backup":
+		bs, ok := s.activeScreen().(*backupScreen)
+		if !ok || arg == "" {
+			return fmt.Errorf("command %q: want backup PATH, on the Backup screen", line)
+		}
+		bs.backupTo(arg)
 	case "lock":
 		s.lock()
 	case "signout":
