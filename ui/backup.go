@@ -184,11 +184,16 @@ func (s *backupScreen) onRestore() {
 		}
 		path := r.URI().Path()
 		_ = r.Close()
-		confirm(s.sess.win, tr("Restaurer une sauvegarde"), trRaw("Remplacer les données de ce "+
-			"poste par la sauvegarde {{.Name}} ? Elle sera vérifiée d'abord ; l'ancienne base "+
-			"est gardée à côté.", map[string]any{"Name": filepath.Base(path)}),
-			tr("Restaurer"), func() { s.restoreFrom(path) })
+		s.confirmRestore(path)
 	}, s.sess.win).Show()
+}
+
+// confirmRestore asks before restoring the archive at path.
+func (s *backupScreen) confirmRestore(path string) {
+	confirm(s.sess.win, tr("Restaurer une sauvegarde"), trRaw("Remplacer les données de ce "+
+		"poste par la sauvegarde {{.Name}} ? Elle sera vérifiée d'abord ; l'ancienne base "+
+		"est gardée à côté.", map[string]any{"Name": filepath.Base(path)}),
+		tr("Restaurer"), func() { s.restoreFrom(path) })
 }
 
 // restoreFrom checks and restores an archive in the background; once

@@ -25,6 +25,7 @@ import (
 //	signout                sign out
 //	about                  show the About box
 //	backup PATH            write a backup archive to PATH, as the Backup screen does
+//	restore PATH           ask to restore the archive at PATH, as the Backup screen does
 func (s *Shell) Command(line string) error {
 	f := strings.Fields(line)
 	if len(f) == 0 {
@@ -74,12 +75,16 @@ func (s *Shell) Command(line string) error {
 		sel.selectRow(n)
 	case "about":
 		s.showAbout()
-	case "backup":
+	case "backup", "restore":
 		bs, ok := s.activeScreen().(*backupScreen)
-		if !ok || arg == "" {
-			return fmt.Errorf("command %q: want backup PATH, on the Backup screen", line)
+		if !ok || arg == "" || bs.keep == nil {
+			return fmt.Errorf("command %q: want %s PATH, on the Backup screen", line, f[0])
 		}
-		bs.backupTo(arg)
+		if f[0] == "backup" {
+			bs.backupTo(arg)
+		} else {
+			bs.confirmRestore(arg)
+		}
 	case "lock":
 		s.lock()
 	case "signout":

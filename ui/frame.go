@@ -61,6 +61,7 @@ type frame struct {
 	title    *widget.Label
 	nav      map[string]*widget.Button
 	status   *statusBar
+	about    *widget.Button
 	current  string
 	active   screen
 }
@@ -99,10 +100,10 @@ func (f *frame) topBar() fyne.CanvasObject {
 	place := container.NewVBox(fr, arabicLabel(provinceTitleARRaw(f.province)))
 	who := widget.NewLabelWithStyle(display(u.DisplayName+" · "+roleLabel(u.Role)),
 		fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-	about := widget.NewButtonWithIcon("", theme.InfoIcon(), f.sess.shell.showAbout)
+	f.about = widget.NewButtonWithIcon("", theme.InfoIcon(), f.sess.shell.showAbout)
 	lock := widget.NewButtonWithIcon("", theme.VisibilityOffIcon(), f.sess.shell.lock)
 	out := widget.NewButtonWithIcon("", theme.LogoutIcon(), f.sess.shell.signOut)
-	controls := []fyne.CanvasObject{who, languagePicker(f.sess.shell), about, lock, out}
+	controls := []fyne.CanvasObject{who, languagePicker(f.sess.shell), f.about, lock, out}
 	lead := []fyne.CanvasObject{appTitle()}
 	if f.sess.ds.Demo {
 		lead = append(lead, badge(tr("Démonstration")))
