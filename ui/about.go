@@ -15,6 +15,7 @@ import (
 type aboutBox struct {
 	dataDir string
 	dlg     dialog.Dialog
+	visible bool
 }
 
 func newAboutBox(dataDir string) *aboutBox { return &aboutBox{dataDir: dataDir} }
@@ -46,5 +47,12 @@ func (a *aboutBox) build() fyne.CanvasObject {
 func (a *aboutBox) show(win fyne.Window) {
 	a.dlg = dialog.NewCustom(tr("À propos d'Intiqa"), tr("Fermer"), a.build(), win)
 	a.dlg.Resize(fyne.NewSize(560, 440))
+	a.dlg.SetOnClosed(func() { a.visible = false })
+	a.visible = true
 	a.dlg.Show()
+}
+
+// shown reports whether the box is on the window.
+func (a *aboutBox) shown() bool {
+	return a.dlg != nil && a.visible
 }

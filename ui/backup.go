@@ -24,6 +24,7 @@ type backupScreen struct {
 	keep Keeper
 
 	folder  *widget.Entry
+	nextDir *widget.Label
 	next    *wrapped
 	done    string // what the last action did; for tests
 	backup  *widget.Button
@@ -43,9 +44,13 @@ func (s *backupScreen) build() fyne.CanvasObject {
 		return container.NewPadded(container.NewVBox(head, paragraph(trRaw(
 			"Les sauvegardes ne sont pas incluses dans cette version."))))
 	}
-	body := container.NewVBox(head, s.backupPart(), widget.NewSeparator(), s.restorePart(),
-		widget.NewSeparator(), s.folderPart())
-	return container.NewPadded(container.NewVScroll(body))
+	safe := container.NewVBox(s.backupPart(), widget.NewSeparator(), s.restorePart())
+	folder := s.folderPart()
+	cols := container.NewGridWithColumns(2, safe, folder)
+	if rtl() {
+		cols = container.NewGridWithColumns(2, folder, safe)
+	}
+	return container.NewPadded(container.NewBorder(head, nil, nil, nil, container.NewVScroll(cols)))
 }
 
 // backupPart offers a backup.
@@ -96,10 +101,13 @@ func (s *backupScreen) folderPart() fyne.CanvasObject {
 			w.Disable()
 		}
 	}
-	s.next = paragraph(nextStart(d))
+	s.next = paragraph("")
+	s.nextDir = folderLabel("")
+	s.showNext(d)
 	return container.NewVBox(heading(trRaw("Dossier des données")),
-		labelled(trRaw("En service :"), d.Current), labelled(trRaw("Par défaut :"), d.Default),
-		s.next,
+		labelled(trRaw("En service :"), folderLabel(d.Current)),
+		labelled(trRaw("Par défaut :"), folderLabel(d.Default)),
+		labelled(trRaw("Au prochain démarrage :"), s.nextDir), s.next,
 		paragraph(trRaw("Un autre dossier, par exemple sur un disque chiffré, sert à partir du "+
 			"prochain démarrage. Les données ne sont pas déplacées : le nouveau dossier démarre "+
 			"vide. Pour y retrouver celles de ce poste, créez une sauvegarde maintenant ; au "+
@@ -108,28 +116,41 @@ func (s *backupScreen) folderPart() fyne.CanvasObject {
 		container.NewBorder(nil, nil, nil, s.browse, s.folder), row(s.choose, s.reset))
 }
 
-// labelled shows a folder after its label, the path left to right.
-func labelled(label, path string) fyne.CanvasObject {
+// folderLabel shows a path, left to right in every language: a path is
+// never drawn inside running Arabic text, whose order would break it.
+func folderLabel(path string) *widget.Label {
 	p := widget.NewLabelWithStyle(path, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	p.Truncation = fyne.TextTruncateEllipsis
-	l := widget.NewLabelWithStyle(display(label), align(), fyne.TextStyle{Bold: true})
-	if rtl() {
-		return container.NewBorder(nil, nil, nil, l, p)
-	}
-	return container.NewBorder(nil, nil, l, nil, p)
+	return p
 }
 
-// nextStart says which folder the next start uses.
-func nextStart(d DataDirs) string {
-	next := d.Chosen
-	if next == "" {
-		next = d.Default
+// labelled shows a value after its label, from the right in Arabic.
+func labelled(label string, v fyne.CanvasObject) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(display(label), align(), fyne.TextStyle{Bold: true})
+	if rtl() {
+		return container.NewBorder(nil, nil, nil, l, v)
 	}
-	text := trRaw("Au prochain démarrage : {{.Dir}}", map[string]any{"Dir": next})
+	return container.NewBorder(nil, nil, l, nil, v)
+}
+
+// nextDir is the folder the next start uses.
+func nextDir(d DataDirs) string {
+	if d.Chosen != "" {
+		return d.Chosen
+	}
+	return d.Default
+}
+
+// showNext shows which folder the next start uses.
+func (s *backupScreen) showNext(d DataDirs) {
+	s.nextDir.SetText(nextDir(d))
 	if d.Forced {
-		text += " " + trRaw("(sauf si la commande de lancement donne --data, comme maintenant)")
+		s.next.setLogical(trRaw("Sauf si la commande de lancement donne un dossier avec --data, " +
+			"comme maintenant."))
+		s.next.Show()
+	} else {
+		s.next.Hide()
 	}
-	return text
 }
 
 // onBackup asks where to write the archive.
@@ -165,15 +186,15 @@ func (s *backupScreen) backupTo(path string) {
 	})
 }
 
-// backupDone tells what a backup holds.
+// backupDone tells what a backup holds, and where it is.
 func backupDone(sum BackupSummary) string {
-	text := trRaw("Sauvegarde écrite dans {{.Path}} : la base et {{.N}} pièces justificatives.",
-		map[string]any{"Path": sum.Path, "N": formatCount(sum.Documents)})
+	text := trRaw("Sauvegarde écrite : la base et {{.N}} pièces justificatives.",
+		map[string]any{"N": formatCount(sum.Documents)})
 	if sum.Missing > 0 {
 		text += " " + trRaw("{{.N}} pièces pas encore téléchargées sur ce poste n'y sont pas : "+
 			"la synchronisation les rapportera.", map[string]any{"N": formatCount(sum.Missing)})
 	}
-	return display(text)
+	return display(text) + "\n" + sum.Path
 }
 
 // onRestore asks for the archive, then for confirmation.
@@ -191,9 +212,8 @@ func (s *backupScreen) onRestore() {
 // confirmRestore asks before restoring the archive at path.
 func (s *backupScreen) confirmRestore(path string) {
 	confirm(s.sess.win, tr("Restaurer une sauvegarde"), trRaw("Remplacer les données de ce "+
-		"poste par la sauvegarde {{.Name}} ? Elle sera vérifiée d'abord ; l'ancienne base "+
-		"est gardée à côté.", map[string]any{"Name": filepath.Base(path)}),
-		tr("Restaurer"), func() { s.restoreFrom(path) })
+		"poste par cette sauvegarde ? Elle sera vérifiée d'abord ; l'ancienne base est gardée "+
+		"à côté.")+"\n"+filepath.Base(path), tr("Restaurer"), func() { s.restoreFrom(path) })
 }
 
 // restoreFrom checks and restores an archive in the background; once
@@ -251,8 +271,8 @@ func (s *backupScreen) chooseDir(dir string) {
 			return
 		}
 		s.folder.SetText(d.Chosen)
-		s.next.setLogical(nextStart(d))
-		s.done = display(nextStart(d))
+		s.showNext(d)
+		s.done = tr("Au prochain démarrage :") + "\n" + nextDir(d)
 		dialog.ShowInformation(tr("Dossier des données"), s.done, s.sess.win)
 	})
 }

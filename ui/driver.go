@@ -24,6 +24,7 @@ import (
 //	lock                   lock the window as after inactivity
 //	signout                sign out
 //	about                  show the About box
+//	dismiss                close the topmost dialog
 //	backup PATH            write a backup archive to PATH, as the Backup screen does
 //	restore PATH           ask to restore the archive at PATH, as the Backup screen does
 func (s *Shell) Command(line string) error {
@@ -75,6 +76,8 @@ func (s *Shell) Command(line string) error {
 		sel.selectRow(n)
 	case "about":
 		s.showAbout()
+	case "dismiss":
+		s.dismiss()
 	case "backup", "restore":
 		bs, ok := s.activeScreen().(*backupScreen)
 		if !ok || arg == "" || bs.keep == nil {
@@ -174,4 +177,15 @@ func (s *Shell) activeScreen() screen {
 		return nil
 	}
 	return s.frame.active
+}
+
+// dismiss closes the About box if it shows, else the topmost dialog.
+func (s *Shell) dismiss() {
+	if s.about != nil && s.about.dlg != nil && s.about.shown() {
+		s.about.dlg.Hide()
+		return
+	}
+	if top := s.win.Canvas().Overlays().Top(); top != nil {
+		s.win.Canvas().Overlays().Remove(top)
+	}
 }
