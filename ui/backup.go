@@ -65,7 +65,7 @@ func (s *backupScreen) backupPart() fyne.CanvasObject {
 		"Une sauvegarde est un seul fichier .zip : une copie cohérente des données de ce poste "+
 			"et de ses pièces justificatives, avec l'empreinte SHA-256 de chaque fichier. Elle "+
 			"se fait pendant le travail. Rangez-la sur un support sûr : elle contient des "+
-			"données personnelles.")), row(s.backup))
+			"données personnelles.")), startRow(s.backup))
 }
 
 // restorePart offers a restore, to administrators.
@@ -81,7 +81,7 @@ func (s *backupScreen) restorePart() fyne.CanvasObject {
 			"rien ne change. Sinon elle remplace les données de ce poste, l'ancienne base est "+
 			"gardée à côté, et chacun se reconnecte. Les décisions prises depuis la sauvegarde "+
 			"et pas encore synchronisées sont perdues. Réservé à l'administrateur.")),
-		row(s.restore))
+		startRow(s.restore))
 }
 
 // folderPart shows the data folder and lets administrators choose
@@ -113,7 +113,18 @@ func (s *backupScreen) folderPart() fyne.CanvasObject {
 			"vide. Pour y retrouver celles de ce poste, créez une sauvegarde maintenant ; au "+
 			"prochain démarrage, créez l'administrateur puis choisissez « Restaurer une "+
 			"sauvegarde ». Réservé à l'administrateur.")),
-		container.NewBorder(nil, nil, nil, s.browse, s.folder), row(s.choose, s.reset))
+		container.NewBorder(nil, nil, nil, s.browse, s.folder),
+		// One above the other: side by side they would widen the window.
+		container.NewVBox(startRow(s.choose), startRow(s.reset)))
+}
+
+// startRow lays objects out side by side from where lines start: the
+// left, or the right in Arabic.
+func startRow(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	if rtl() {
+		return container.NewBorder(nil, nil, nil, row(objs...))
+	}
+	return row(objs...)
 }
 
 // folderLabel shows a path, left to right in every language: a path is

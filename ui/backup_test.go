@@ -258,3 +258,40 @@ func TestBackupRestoreThroughScreen(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstRunRestore fills a laptop with no data from a backup: a
+// damaged archive is told on the first run's screen, a sound one leads
+// to the sign-in.
+func TestFirstRunRestore(t *testing.T) {
+	ds, _, _ := mustDataset(t, false)
+	var asked []string
+	h := mustHarness(t, &fakeBackend{
+		open: func(context.Context, func(Progress)) (*Dataset, error) { return nil, ErrNoStore },
+		restore: func(_ context.Context, path string) (*Dataset, error) {
+			asked = append(asked, path)
+			if len(asked) == 1 {
+				return nil, ErrBadBackup
+			}
+			return ds, nil
+		},
+	})
+	h.shell.Start(context.Background(), false)
+	fr := h.shell.firstRun
+	fr.login.SetText("admin")
+	fr.password.SetText("un mot de passe long")
+	fr.confirm.SetText("un mot de passe long")
+	test.Tap(h.button(t, "Créer l'administrateur"))
+	if h.button(t, "Restaurer une sauvegarde") == nil {
+		t.Fatal("no restore on the first run")
+	}
+	h.shell.restoreNew("/media/usb/abimee.zip")
+	h.mustShow(t, "enroll")
+	if p := h.shell.firstRun.problem; !p.Visible() || !strings.Contains(p.Text, "abîmée") {
+		t.Errorf("the refusal is not told: %q", p.Text)
+	}
+	h.shell.restoreNew("/media/usb/sauvegarde.zip")
+	h.mustShow(t, "signin")
+	if len(asked) != 2 || asked[1] != "/media/usb/sauvegarde.zip" {
+		t.Errorf("restores asked: %v", asked)
+	}
+}

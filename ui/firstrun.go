@@ -151,7 +151,7 @@ func (s *firstRunScreen) storeStep() fyne.CanvasObject {
 		s.onRestore)
 	return container.NewVBox(title, text, form,
 		container.NewCenter(container.NewHBox(enroll, demo)),
-		caption(trRaw("Un poste remplacé, ou un dossier des données déplacé, reprend ses "+
+		paragraph(trRaw("Un poste remplacé, ou un dossier des données déplacé, reprend ses "+
 			"données d'une sauvegarde, vérifiée en entier d'abord ; les comptes sont alors ceux "+
 			"de la sauvegarde.")), container.NewCenter(restore))
 }
