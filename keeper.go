@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"intiqa/localdb"
 	"intiqa/localdb/backupzip"
 	"intiqa/selection/office"
 	"intiqa/ui"
@@ -104,7 +105,8 @@ func (k *keeper) Backup(ctx context.Context, path string, progress func(ui.Progr
 // only.
 func (k *keeper) Restore(ctx context.Context, path string, progress func(ui.Progress)) (
 	_ ui.BackupSummary, closed bool, _ error) {
-	if _, err := k.svc.Authorize(office.ActRestore); err != nil {
+	u, err := k.svc.Authorize(office.ActRestore)
+	if err != nil {
 		return ui.BackupSummary{}, false, err
 	}
 	staging, err := os.MkdirTemp(k.b.dir, ".intiqa-restore-*")
@@ -136,9 +138,13 @@ func (k *keeper) Restore(ctx context.Context, path string, progress func(ui.Prog
 	if err := k.b.closeStore(k.store); err != nil {
 		return ui.BackupSummary{}, true, fmt.Errorf("restore: close store: %w", err)
 	}
-	kept, err := st.Install(context.WithoutCancel(ctx), dbPath, k.docs)
+	ctx = context.WithoutCancel(ctx)
+	kept, err := st.Install(ctx, dbPath, k.docs)
 	if err != nil {
 		return ui.BackupSummary{}, true, fmt.Errorf("restore: %w", err)
+	}
+	if err := recordRestore(ctx, dbPath, u.Name, st.Manifest, kept); err != nil {
+		return ui.BackupSummary{}, true, err
 	}
 	k.b.log.Info("backup restored", keyDocuments, len(st.Manifest.Documents), keyKept, kept)
 	return summary(path, st.Manifest), true, nil
@@ -205,10 +211,38 @@ func (b *backend) RestoreNew(ctx context.Context, path string, progress func(ui.
 			ui.ErrBackupMismatch)
 	}
 	progress(ui.Progress{Step: ui.StepRestore})
-	if _, err := st.Install(ctx, filepath.Join(b.dir, name), filepath.Join(b.dir, docs)); err != nil {
+	path = filepath.Join(b.dir, name)
+	if _, err := st.Install(ctx, path, filepath.Join(b.dir, docs)); err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
+	}
+	if err := recordRestore(ctx, path, actorFirstRun, st.Manifest, ""); err != nil {
+		return nil, err
 	}
 	b.log.Info("backup restored", keyDocuments, len(st.Manifest.Documents), keyProvince,
 		st.Manifest.Scope)
-	return b.load(ctx, filepath.Join(b.dir, name), docs, st.Manifest.Kind == kindDemo, progress)
+	return b.load(ctx, path, docs, st.Manifest.Kind == kindDemo, progress)
+}
+
+// actorFirstRun records a restore made at the first run, before any
+// account of the laptop exists to sign in with.
+const actorFirstRun = "first-run"
+
+// recordRestore appends the restore to the restored store's audit chain.
+func recordRestore(ctx context.Context, path, actor string, m *backupzip.Manifest, kept string) error {
+	db, err := localdb.Open(ctx, path, localdb.Options{})
+	if err != nil {
+		return fmt.Errorf("record restore: %w", err)
+	}
+	r := localdb.RestoreRecord{ArchiveCreatedAt: m.CreatedAt, ArchiveVersion: m.Version}
+	if kept != "" {
+		r.Kept = filepath.Base(kept)
+	}
+	err = db.RecordRestore(ctx, actor, r)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("record restore: %w", err)
+	}
+	return nil
 }

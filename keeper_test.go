@@ -98,6 +98,14 @@ func TestKeeperBackupRestore(t *testing.T) {
 	if _, err := again.Office.SignIn(ctx, "admin", adminPassword); err != nil {
 		t.Fatal(err)
 	}
+	audit, err := again.Office.AuditTail(ctx, 2)
+	if err != nil || audit.Broken != nil {
+		t.Fatalf("audit after the restore: %v, %v", err, audit.Broken)
+	}
+	if last := audit.Entries[0]; last.Action != "store.restore" || last.Actor != "admin" {
+		t.Errorf("the entry before the sign-in: %s by %s; want store.restore by admin",
+			last.Action, last.Actor)
+	}
 	kept, _ := filepath.Glob(filepath.Join(b.dir, demoFile+".before-restore-*"))
 	if len(kept) != 1 {
 		t.Errorf("replaced stores kept: %v", kept)

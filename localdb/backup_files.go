@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"intiqa/selection"
 )
@@ -34,4 +35,21 @@ func CheckClosed(ctx context.Context, path string) error {
 		return fmt.Errorf("check store closed: %w", err)
 	}
 	return nil
+}
+
+// RestoreRecord is what the audit log keeps of a restore: which backup
+// the store came back from, and where the replaced store was kept.
+type RestoreRecord struct {
+	ArchiveCreatedAt time.Time `json:"archive_created_at"`
+	ArchiveVersion   string    `json:"archive_version"`
+	Kept             string    `json:"kept,omitempty"` // file name of the replaced store
+}
+
+// RecordRestore appends the restore just made to the restored store's
+// audit chain, after the backup's last entry, so that the chain tells
+// who brought the store back to which state, and when.
+func (db *DB) RecordRestore(ctx context.Context, actor string, r RestoreRecord) error {
+	return db.update(ctx, actor, func(tx *Tx) error {
+		return tx.audit("store.restore", "store", db.scope, nil, r)
+	})
 }
