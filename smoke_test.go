@@ -28,7 +28,7 @@ import (
 // first the welcome screen of an empty data directory, then a tour of
 // every screen of the demonstration, driven through the app's script
 // commands (--script), in French and then in Arabic, with a backup taken
-// from the window and checked afterwards. It needs Xvfb and
+// from the window, restored from it, and checked afterwards. It needs Xvfb and
 // ImageMagick's import; where they are missing it is skipped, except in
 // CI (CI set), where it fails.
 
@@ -75,6 +75,11 @@ var tour = []tourStep{
 	{"open backup", `screen=backup`, "backup"},
 	{"backup {{.Archive}}", `msg="backup written"`, "backup-done"},
 	{"click OK", `command=click`, ""},
+	{"restore {{.Archive}}", `command=restore`, "restore-confirm"},
+	{"click Restaurer", `screen=signin`, "restored"},
+	{"click OK", `command=click`, ""},
+	{"signin administrateur demo-intiqa", `screen=dashboard-ready`, ""},
+	{"open backup", `screen=backup`, ""},
 	{"lang ar", `screen=backup`, "ar-backup"},
 	{"about", `screen=about`, "ar-about"},
 	{"dismiss", `command=dismiss`, ""},
@@ -104,7 +109,8 @@ func TestDesktopSmoke(t *testing.T) {
 		app.stop(t)
 	})
 	t.Run("DemoTour", func(t *testing.T) {
-		app := startDesktop(t, bin, display, t.TempDir(), "--demo", "--script")
+		data := t.TempDir()
+		app := startDesktop(t, bin, display, data, "--demo", "--script")
 		archive := filepath.Join(t.TempDir(), "sauvegarde.zip")
 		for _, step := range tour {
 			if step.command != "" {
@@ -136,6 +142,10 @@ func TestDesktopSmoke(t *testing.T) {
 		if m.Kind != kindDemo || len(m.Documents) == 0 || len(m.Missing) > 0 {
 			t.Errorf("the backup taken from the window: kind %q, %d document files, %d missing",
 				m.Kind, len(m.Documents), len(m.Missing))
+		}
+		// It was restored from the window: the replaced store is kept.
+		if kept, _ := filepath.Glob(filepath.Join(data, demoFile+".before-restore-*")); len(kept) != 1 {
+			t.Errorf("stores kept by the restore: %v", kept)
 		}
 	})
 	t.Run("Version", func(t *testing.T) {

@@ -222,8 +222,8 @@ func (s *backupScreen) onRestore() {
 
 // confirmRestore asks before restoring the archive at path.
 func (s *backupScreen) confirmRestore(path string) {
-	confirm(s.sess.win, tr("Restaurer une sauvegarde"), trRaw("Remplacer les données de ce "+
-		"poste par cette sauvegarde ? Elle sera vérifiée d'abord ; l'ancienne base est gardée "+
+	confirm(s.sess.win, tr("Restaurer une sauvegarde"), trRaw("Les données de ce poste "+
+		"seront remplacées par cette sauvegarde, vérifiée d'abord ; l'ancienne base est gardée "+
 		"à côté.")+"\n"+filepath.Base(path), tr("Restaurer"), func() { s.restoreFrom(path) })
 }
 
