@@ -117,7 +117,7 @@ func (k *keeper) Restore(ctx context.Context, path string, progress func(ui.Prog
 
 	// The archive, checked whole, and meant for this store.
 	st, err := backupzip.Unpack(ctx, path, filepath.Join(staging, "staged"),
-		stepProgress(ui.StepCheckBackup, progress))
+		backupzip.UnpackOptions{Progress: stepProgress(ui.StepCheckBackup, progress), DocsDir: k.docs})
 	if errors.Is(err, backupzip.ErrBadArchive) {
 		return ui.BackupSummary{}, false, fmt.Errorf("%w: %w", ui.ErrBadBackup, err)
 	}
@@ -192,7 +192,7 @@ func (b *backend) RestoreNew(ctx context.Context, path string, progress func(ui.
 	}
 	defer os.RemoveAll(staging)
 	st, err := backupzip.Unpack(ctx, path, filepath.Join(staging, "staged"),
-		stepProgress(ui.StepCheckBackup, progress))
+		backupzip.UnpackOptions{Progress: stepProgress(ui.StepCheckBackup, progress)})
 	if errors.Is(err, backupzip.ErrBadArchive) {
 		return nil, fmt.Errorf("%w: %w", ui.ErrBadBackup, err)
 	}

@@ -59,7 +59,8 @@ func (k *archiveKeeper) Restore(ctx context.Context, path string, _ func(Progres
 	if _, err := k.svc.Authorize(office.ActRestore); err != nil {
 		return BackupSummary{}, false, err
 	}
-	st, err := backupzip.Unpack(ctx, path, filepath.Join(filepath.Dir(k.db.Path()), ".staged"), nil)
+	st, err := backupzip.Unpack(ctx, path, filepath.Join(filepath.Dir(k.db.Path()), ".staged"),
+		backupzip.UnpackOptions{DocsDir: k.docs})
 	if err != nil {
 		return BackupSummary{}, false, errors.Join(ErrBadBackup, err)
 	}

@@ -278,9 +278,33 @@ func TestRestoreReplaces(t *testing.T) {
 		t.Fatalf("restore over an open store: %v; want ErrStoreInUse", err)
 	}
 	db.Close()
+
+	// One file the archive holds went bad on disk, another went missing:
+	// the restore puts both back, and leaves the others as they are.
+	bad, gone := m.Documents[0], m.Documents[1]
+	badPath := filepath.Join(docs, filepath.Base(bad.Name))
+	if err := os.WriteFile(badPath, []byte("abîmé"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(docs, filepath.Base(gone.Name))); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(docs, filepath.Base(m.Documents[2].Name))
+	otherInfo, err := os.Stat(other)
+	if err != nil {
+		t.Fatal(err)
+	}
 	kept, got, err := backupzip.Restore(ctx, path, store, docs, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, d := range []backupzip.Member{bad, gone} {
+		if sum := fileSum(t, filepath.Join(docs, filepath.Base(d.Name))); hex.EncodeToString(sum[:]) != d.SHA256 {
+			t.Errorf("%s not put back", d.Name)
+		}
+	}
+	if st, err := os.Stat(other); err != nil || !st.ModTime().Equal(otherInfo.ModTime()) {
+		t.Errorf("a file already in place was rewritten: %v", err)
 	}
 	if got.AuditHead != m.AuditHead {
 		t.Errorf("restored audit head %s; archive %s", got.AuditHead, m.AuditHead)

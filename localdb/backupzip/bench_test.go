@@ -41,7 +41,9 @@ func mustBenchStore(b *testing.B, dir, province string) (*localdb.DB, string) {
 
 // BenchmarkArchive writes an archive of a province's store and files
 // (Write), then checks and restores it into an empty data folder
-// (Restore), reporting the archive's size and document files.
+// (Restore) and over a data folder that holds the files already
+// (RestoreOver, a restore on the same laptop), reporting the archive's
+// size and document files.
 func BenchmarkArchive(b *testing.B) {
 	ctx := context.Background()
 	for _, p := range benchProvinces {
@@ -71,6 +73,18 @@ func BenchmarkArchive(b *testing.B) {
 				_, _, err := backupzip.Restore(ctx, archive, filepath.Join(into, "intiqa.db"),
 					filepath.Join(into, "documents"), nil)
 				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("RestoreOver/"+p.name, func(b *testing.B) {
+			into := b.TempDir()
+			store, files := filepath.Join(into, "intiqa.db"), filepath.Join(into, "documents")
+			if _, _, err := backupzip.Restore(ctx, archive, store, files, nil); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, _, err := backupzip.Restore(ctx, archive, store, files, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -22,7 +22,7 @@ func Check(ctx context.Context, path, tmpDir string, progress Progress) (*Manife
 		return nil, fmt.Errorf("check backup archive: %w", err)
 	}
 	defer os.RemoveAll(parent)
-	st, err := Unpack(ctx, path, filepath.Join(parent, "staged"), progress)
+	st, err := Unpack(ctx, path, filepath.Join(parent, "staged"), UnpackOptions{Progress: progress})
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,8 @@ func Restore(ctx context.Context, path, storePath, docsDir string,
 		return "", nil, fmt.Errorf("restore backup archive: %w", err)
 	}
 	defer os.RemoveAll(parent)
-	st, err := Unpack(ctx, path, filepath.Join(parent, "staged"), progress)
+	st, err := Unpack(ctx, path, filepath.Join(parent, "staged"),
+		UnpackOptions{Progress: progress, DocsDir: docsDir})
 	if err != nil {
 		return "", nil, err
 	}
@@ -61,7 +62,7 @@ func Restore(ctx context.Context, path, storePath, docsDir string,
 
 // Install puts a staged archive in place: first the document files the
 // folder lacks (a file named by its content that is already there and
-// matches is kept), so that the store never references a file absent,
+// matches is kept; one that does not match is replaced), so that the store never references a file absent,
 // then the store, with localdb.Restore. Files added before a failure are
 // harmless: each is named by its content.
 func (s *Staged) Install(ctx context.Context, storePath, docsDir string) (kept string, err error) {
@@ -73,6 +74,9 @@ func (s *Staged) Install(ctx context.Context, storePath, docsDir string) (kept s
 	}
 	for _, d := range s.Manifest.Documents {
 		name := filepath.Base(d.Name)
+		if s.present[name] {
+			continue // checked against the archive by Unpack
+		}
 		if err := placeFile(filepath.Join(s.docsDir(), name), filepath.Join(docsDir, name),
 			d.SHA256); err != nil {
 			return "", fmt.Errorf("install backup: document file %s: %w", name, err)

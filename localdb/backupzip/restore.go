@@ -28,6 +28,19 @@ var docName = regexp.MustCompile(`^documents/([0-9a-f]{64})\.[a-z0-9]{1,5}$`)
 type Staged struct {
 	Dir      string
 	Manifest *Manifest
+	// present names the document members checked but not unpacked: the
+	// target folder holds them already, with the same content.
+	present map[string]bool
+}
+
+// UnpackOptions tune Unpack.
+type UnpackOptions struct {
+	Progress Progress // nil for none
+	// DocsDir is the folder the document files will be installed in, if
+	// known: a member whose file is there already, with the same
+	// content, is checked but not unpacked again (a restore on the same
+	// laptop then writes almost no file).
+	DocsDir string
 }
 
 // storePath is where the staged store lies.
@@ -46,7 +59,8 @@ func (s *Staged) Remove() error { return os.RemoveAll(s.Dir) }
 // matching the manifest; every document member named by its SHA-256
 // and referenced by the store. Any fault is an ErrBadArchive that says
 // what was found, and dir is removed.
-func Unpack(ctx context.Context, path, dir string, progress Progress) (_ *Staged, err error) {
+func Unpack(ctx context.Context, path, dir string, opts UnpackOptions) (_ *Staged, err error) {
+	progress := opts.Progress
 	if progress == nil {
 		progress = func(int, int) {}
 	}
@@ -67,7 +81,7 @@ func Unpack(ctx context.Context, path, dir string, progress Progress) (_ *Staged
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("unpack backup archive: %w", err)
 	}
-	st := &Staged{Dir: dir, Manifest: m}
+	st := &Staged{Dir: dir, Manifest: m, present: map[string]bool{}}
 	defer func() {
 		if err != nil {
 			st.Remove()
@@ -97,7 +111,16 @@ func Unpack(ctx context.Context, path, dir string, progress Progress) (_ *Staged
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		dest := filepath.Join(st.docsDir(), filepath.Base(d.Name))
+		name := filepath.Base(d.Name)
+		there, err := hasContent(filepath.Join(opts.DocsDir, name), d.SHA256)
+		if opts.DocsDir == "" || err != nil {
+			there = false
+		}
+		dest := filepath.Join(st.docsDir(), name)
+		if there {
+			dest = "" // checked only
+			st.present[name] = true
+		}
 		if err := extract(members[d.Name], d, dest); err != nil {
 			return nil, bad(path, d.Name, err)
 		}
@@ -184,20 +207,25 @@ func memberFiles(zr *zip.Reader, m *Manifest) (map[string]*zip.File, error) {
 }
 
 // extract writes a member to dest, checking its size and SHA-256 (and
-// the zip's own checksum) on the way, and syncs it.
+// the zip's own checksum) on the way, and syncs it; with dest "" it
+// only checks the member.
 func extract(f *zip.File, want Member, dest string) error {
 	rc, err := f.Open()
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	out, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
+	var out *os.File
+	var w io.Writer = io.Discard
+	if dest != "" {
+		if out, err = os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err != nil {
+			return err
+		}
+		defer out.Close()
+		w = out
 	}
-	defer out.Close()
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(out, h), io.LimitReader(rc, want.Size+1))
+	n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(rc, want.Size+1))
 	if err != nil {
 		return err
 	}
@@ -206,6 +234,9 @@ func extract(f *zip.File, want Member, dest string) error {
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != want.SHA256 {
 		return fmt.Errorf("SHA-256 %s, the manifest says %s", got, want.SHA256)
+	}
+	if out == nil {
+		return nil
 	}
 	if err := out.Sync(); err != nil {
 		return err
