@@ -104,29 +104,38 @@ func Unpack(ctx context.Context, path, dir string, opts UnpackOptions) (_ *Stage
 	if err := checkReferences(ctx, st.storePath(), m); err != nil {
 		return nil, bad(path, "documents", err)
 	}
-	if err := os.Mkdir(st.docsDir(), 0o700); err != nil {
-		return nil, fmt.Errorf("unpack backup archive: %w", err)
+	if err := st.unpackDocuments(ctx, path, members, opts.DocsDir, progress); err != nil {
+		return nil, err
 	}
-	for i, d := range m.Documents {
+	return st, nil
+}
+
+// unpackDocuments checks every document member and unpacks those that
+// docsDir (if not "") does not hold already with the same content.
+func (s *Staged) unpackDocuments(ctx context.Context, path string, members map[string]*zip.File,
+	docsDir string, progress Progress) error {
+	if err := os.Mkdir(s.docsDir(), 0o700); err != nil {
+		return fmt.Errorf("unpack backup archive: %w", err)
+	}
+	total := len(s.Manifest.Documents) + 1
+	for i, d := range s.Manifest.Documents {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		name := filepath.Base(d.Name)
-		there, err := hasContent(filepath.Join(opts.DocsDir, name), d.SHA256)
-		if opts.DocsDir == "" || err != nil {
-			there = false
-		}
-		dest := filepath.Join(st.docsDir(), name)
-		if there {
-			dest = "" // checked only
-			st.present[name] = true
+		dest := filepath.Join(s.docsDir(), name)
+		if docsDir != "" {
+			if there, err := hasContent(filepath.Join(docsDir, name), d.SHA256); err == nil && there {
+				dest = "" // checked only
+				s.present[name] = true
+			}
 		}
 		if err := extract(members[d.Name], d, dest); err != nil {
-			return nil, bad(path, d.Name, err)
+			return bad(path, d.Name, err)
 		}
 		progress(i+2, total)
 	}
-	return st, nil
+	return nil
 }
 
 // bad wraps a fault of the archive at path.
