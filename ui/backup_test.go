@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -295,4 +296,25 @@ func TestFirstRunRestore(t *testing.T) {
 	if len(asked) != 2 || asked[1] != "/media/usb/sauvegarde.zip" {
 		t.Errorf("restores asked: %v", asked)
 	}
+}
+
+// TestChosenFolderMissing tells, at start, that the chosen data folder
+// is absent and offers to try again once the drive is there.
+func TestChosenFolderMissing(t *testing.T) {
+	ds, _, _ := mustDataset(t, false)
+	missing := true
+	h := mustHarness(t, &fakeBackend{open: func(context.Context, func(Progress)) (*Dataset, error) {
+		if missing {
+			return nil, fmt.Errorf("data folder /media/chiffre/intiqa: %w", ErrDataDirMissing)
+		}
+		return ds, nil
+	}})
+	h.shell.Start(context.Background(), false)
+	h.mustShow(t, "error")
+	if !h.shows("Branchez et déverrouillez") {
+		t.Errorf("the error screen does not say what to do:\n%s", h.markup())
+	}
+	missing = false
+	test.Tap(h.button(t, "Réessayer"))
+	h.mustShow(t, "signin")
 }
