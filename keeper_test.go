@@ -228,3 +228,85 @@ func mustRead(tb testing.TB, path string) []byte {
 	}
 	return data
 }
+
+// TestKeeperMoveDataDir copies the data into a new folder, remembered
+// for the next start, where it opens whole; the old folder stays, the
+// store is closed. A supervisor, and a folder holding a store, are
+// refused.
+func TestKeeperMoveDataDir(t *testing.T) {
+	ctx := context.Background()
+	b, ds := mustDemoDataset(t)
+	b.dirs.Default = t.TempDir()
+	if _, err := ds.Office.SignIn(ctx, "superviseur", ds.DemoPassword); err != nil {
+		t.Fatal(err)
+	}
+	n, err := ds.Office.CountApplicants(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(t.TempDir(), "chiffre", "intiqa")
+
+	// Refused to a supervisor, and over a store.
+	if closed, err := ds.Keeper.MoveDataDir(ctx, target, func(ui.Progress) {}); !errors.Is(err, office.ErrForbidden) || closed {
+		t.Errorf("a supervisor's move: closed %v, %v; want ErrForbidden", closed, err)
+	}
+	if _, err := ds.Office.SignIn(ctx, "admin", adminPassword); err != nil {
+		t.Fatal(err)
+	}
+	occupied := t.TempDir()
+	if err := os.WriteFile(filepath.Join(occupied, storeFile), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ds.Keeper.MoveDataDir(ctx, occupied, func(ui.Progress) {}); !errors.Is(err, ui.ErrStorePresent) {
+		t.Errorf("a move over a store: %v; want ErrStorePresent", err)
+	}
+	if _, err := ds.Keeper.MoveDataDir(ctx, b.dir, func(ui.Progress) {}); !errors.Is(err, ui.ErrDataDirUnusable) {
+		t.Errorf("a move onto the folder in use: %v; want ErrDataDirUnusable", err)
+	}
+
+	// A failure at the last step (the settings cannot be written) leaves
+	// no store in the new folder, and the old one open.
+	def := b.dirs.Default
+	b.dirs.Default = filepath.Join(occupied, storeFile) // a file: no folder there
+	if closed, err := ds.Keeper.MoveDataDir(ctx, target, func(ui.Progress) {}); err == nil || closed {
+		t.Fatalf("a move whose settings fail: closed %v, %v", closed, err)
+	}
+	if _, err := os.Stat(filepath.Join(target, demoFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed move left a store: %v", err)
+	}
+	b.dirs.Default = def
+
+	// Copied, remembered, the store closed.
+	closed, err := ds.Keeper.MoveDataDir(ctx, target, func(ui.Progress) {})
+	if err != nil || !closed {
+		t.Fatalf("move: closed %v, %v", closed, err)
+	}
+	if s, err := readSettings(b.dirs.Default); err != nil || s.DataDir != target {
+		t.Errorf("settings after the move: %+v, %v", s, err)
+	}
+	if _, err := os.Stat(filepath.Join(b.dir, demoFile)); err != nil {
+		t.Errorf("the old folder's store: %v", err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(target, ".intiqa-*")); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+
+	// The next start opens the copy, whole.
+	next := mustBackend(t)
+	t.Cleanup(func() { next.Close() })
+	next.dir, next.dirs = target, ui.DataDirs{Current: target, Default: b.dirs.Default, Chosen: target}
+	again, err := next.Open(ctx, func(ui.Progress) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := again.Office.SignIn(ctx, "superviseur", again.DemoPassword); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := again.Office.CountApplicants(ctx); err != nil || got != n {
+		t.Errorf("the copy holds %d applicants (%v); want %d", got, err, n)
+	}
+	files, _ := os.ReadDir(filepath.Join(target, demoDocs))
+	if len(files) == 0 {
+		t.Error("no document file copied")
+	}
+}

@@ -90,6 +90,11 @@ type Keeper interface {
 	// ChooseDataDir remembers dir as the data folder from the next start
 	// on ("" for the system's default). It does not move the data.
 	ChooseDataDir(dir string) error
+	// MoveDataDir copies the store and its document files into dir (a
+	// folder with no store), checks the copy whole, remembers dir for
+	// the next start, and closes the store: the app must be started
+	// again. closed tells whether the store was closed.
+	MoveDataDir(ctx context.Context, dir string, progress func(Progress)) (closed bool, err error)
 	// Backup writes an archive of the store and its document files to
 	// path while the store stays in use.
 	Backup(ctx context.Context, path string, progress func(Progress)) (BackupSummary, error)

@@ -30,6 +30,7 @@ type backupScreen struct {
 	backup  *widget.Button
 	restore *widget.Button
 	choose  *widget.Button
+	move    *widget.Button
 	reset   *widget.Button
 	browse  *widget.Button
 }
@@ -94,10 +95,12 @@ func (s *backupScreen) folderPart() fyne.CanvasObject {
 	s.browse = widget.NewButtonWithIcon(tr("Parcourir…"), theme.FolderOpenIcon(), s.onBrowse)
 	s.choose = widget.NewButtonWithIcon(tr("Utiliser ce dossier au prochain démarrage"),
 		theme.ConfirmIcon(), s.onChoose)
+	s.move = widget.NewButtonWithIcon(tr("Copier les données dans ce dossier et l'utiliser"),
+		theme.ContentCopyIcon(), s.onMove)
 	s.reset = widget.NewButtonWithIcon(tr("Revenir au dossier par défaut"), theme.ContentUndoIcon(),
 		s.onReset)
 	if !s.sess.svc.Can(office.ActChooseDataDir) {
-		for _, w := range []fyne.Disableable{s.folder, s.browse, s.choose, s.reset} {
+		for _, w := range []fyne.Disableable{s.folder, s.browse, s.choose, s.move, s.reset} {
 			w.Disable()
 		}
 	}
@@ -109,13 +112,13 @@ func (s *backupScreen) folderPart() fyne.CanvasObject {
 		labelled(trRaw("Par défaut :"), folderLabel(d.Default)),
 		labelled(trRaw("Au prochain démarrage :"), s.nextDir), s.next,
 		paragraph(trRaw("Un autre dossier, par exemple sur un disque chiffré, sert à partir du "+
-			"prochain démarrage. Les données ne sont pas déplacées : le nouveau dossier démarre "+
-			"vide. Pour y retrouver celles de ce poste, créez une sauvegarde maintenant ; au "+
-			"prochain démarrage, créez l'administrateur puis choisissez « Restaurer une "+
-			"sauvegarde ». Réservé à l'administrateur.")),
+			"prochain démarrage. « Utiliser » le prend tel quel : vide, il démarre vide. "+
+			"« Copier » y copie d'abord les données de ce poste, vérifiées, puis ferme la "+
+			"session : relancez alors Intiqa. L'ancien dossier reste tel quel. Réservé à "+
+			"l'administrateur.")),
 		container.NewBorder(nil, nil, nil, s.browse, s.folder),
 		// One above the other: side by side they would widen the window.
-		container.NewVBox(startRow(s.choose), startRow(s.reset)))
+		container.NewVBox(startRow(s.choose), startRow(s.move), startRow(s.reset)))
 }
 
 // startRow lays objects out side by side from where lines start: the
@@ -264,6 +267,37 @@ func (s *backupScreen) onBrowse() {
 
 // onChoose remembers the folder typed or picked for the next start.
 func (s *backupScreen) onChoose() { s.chooseDir(strings.TrimSpace(s.folder.Text)) }
+
+// onMove asks before copying the data into the folder typed or picked.
+func (s *backupScreen) onMove() {
+	dir := strings.TrimSpace(s.folder.Text)
+	if dir == "" {
+		dialog.ShowInformation(tr("Action impossible"),
+			tr("Saisissez ou choisissez d'abord le nouveau dossier."), s.sess.win)
+		return
+	}
+	confirm(s.sess.win, tr("Copier les données"), trRaw("Les données de ce poste seront "+
+		"copiées et vérifiées dans ce dossier, qui servira au prochain démarrage ; la session "+
+		"se fermera ensuite.")+"\n"+dir, tr("Copier"), func() { s.moveTo(dir) })
+}
+
+// moveTo copies the data into dir in the background; once the store is
+// closed the window asks to start Intiqa again.
+func (s *backupScreen) moveTo(dir string) {
+	var closed bool
+	s.sess.runJob(tr("Copie des données"), func(ctx context.Context, report func(Progress)) error {
+		var err error
+		closed, err = s.keep.MoveDataDir(ctx, dir, report)
+		return err
+	}, func(err error) {
+		if closed {
+			s.sess.shell.showRestart(dir)
+		}
+		if err != nil {
+			s.sess.showError("move data", err)
+		}
+	})
+}
 
 // onReset goes back to the system's default folder at the next start.
 func (s *backupScreen) onReset() { s.chooseDir("") }

@@ -41,6 +41,14 @@ func (k *archiveKeeper) ChooseDataDir(dir string) error {
 	return nil
 }
 
+func (k *archiveKeeper) MoveDataDir(ctx context.Context, dir string, _ func(Progress)) (bool, error) {
+	if _, err := k.svc.Authorize(office.ActChooseDataDir); err != nil {
+		return false, err
+	}
+	k.dirs.Chosen, k.closed = dir, true // the copy itself is the app's, tested in package main
+	return true, k.db.Close()
+}
+
 func (k *archiveKeeper) Backup(ctx context.Context, path string, progress func(Progress)) (
 	BackupSummary, error) {
 	if _, err := k.svc.Authorize(office.ActBackup); err != nil {
@@ -161,7 +169,7 @@ func TestBackupScreenRoles(t *testing.T) {
 	h.mustShow(t, "backup")
 	bs := h.shell.frame.active.(*backupScreen)
 	if bs.backup.Disabled() || !bs.restore.Disabled() || !bs.choose.Disabled() ||
-		!bs.folder.Disabled() {
+		!bs.folder.Disabled() || !bs.move.Disabled() {
 		t.Errorf("supervisor: backup disabled %v, restore %v, choose %v, folder %v",
 			bs.backup.Disabled(), bs.restore.Disabled(), bs.choose.Disabled(), bs.folder.Disabled())
 	}
@@ -193,6 +201,15 @@ func TestBackupScreenRoles(t *testing.T) {
 	test.Tap(h.button(t, "Revenir au dossier par défaut"))
 	if k.dirs.Chosen != "" {
 		t.Errorf("back to the default: chosen %q", k.dirs.Chosen)
+	}
+
+	// Copying the data there ends the session and asks for a restart.
+	bs.folder.SetText(chosen)
+	test.Tap(h.button(t, "Copier les données dans ce dossier"))
+	test.Tap(h.button(t, "Copier"))
+	h.mustShow(t, "restart")
+	if k.dirs.Chosen != chosen || h.shell.frame != nil || !h.shows(chosen) {
+		t.Errorf("after the copy: chosen %q, frame %v:\n%s", k.dirs.Chosen, h.shell.frame, h.markup())
 	}
 }
 
