@@ -228,7 +228,8 @@ func (b *backend) RestoreNew(ctx context.Context, path string, progress func(ui.
 const actorFirstRun = "first-run"
 
 // recordRestore appends the restore to the restored store's audit chain.
-func recordRestore(ctx context.Context, path, actor string, m *backupzip.Manifest, kept string) error {
+func recordRestore(ctx context.Context, path, actor string, m *backupzip.Manifest,
+	kept string) error {
 	db, err := localdb.Open(ctx, path, localdb.Options{})
 	if err != nil {
 		return fmt.Errorf("record restore: %w", err)

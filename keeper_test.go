@@ -79,7 +79,8 @@ func TestKeeperBackupRestore(t *testing.T) {
 	if sum.Documents == 0 || sum.Missing != 0 || sum.Version == "" {
 		t.Errorf("backup summary %+v", sum)
 	}
-	if err := ds.Office.CreateUser(ctx, "apres", "Après", selection.UserPanel, adminPassword); err != nil {
+	err = ds.Office.CreateUser(ctx, "apres", "Après", selection.UserPanel, adminPassword)
+	if err != nil {
 		t.Fatal(err)
 	}
 
@@ -92,7 +93,8 @@ func TestKeeperBackupRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := again.Office.SignIn(ctx, "apres", adminPassword); !errors.Is(err, office.ErrBadCredentials) {
+	_, err = again.Office.SignIn(ctx, "apres", adminPassword)
+	if !errors.Is(err, office.ErrBadCredentials) {
 		t.Errorf("the account made after the backup signs in: %v", err)
 	}
 	if _, err := again.Office.SignIn(ctx, "admin", adminPassword); err != nil {
@@ -150,16 +152,19 @@ func TestKeeperRefusals(t *testing.T) {
 	if _, err := ds.Office.SignIn(ctx, "superviseur", ds.DemoPassword); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ds.Keeper.Backup(ctx, filepath.Join(t.TempDir(), "s.zip"), func(ui.Progress) {}); err != nil {
+	_, err = ds.Keeper.Backup(ctx, filepath.Join(t.TempDir(), "s.zip"), func(ui.Progress) {})
+	if err != nil {
 		t.Errorf("a supervisor's backup: %v", err)
 	}
-	if _, _, err := ds.Keeper.Restore(ctx, archive, func(ui.Progress) {}); !errors.Is(err, office.ErrForbidden) {
+	_, _, err = ds.Keeper.Restore(ctx, archive, func(ui.Progress) {})
+	if !errors.Is(err, office.ErrForbidden) {
 		t.Errorf("a supervisor's restore: %v; want ErrForbidden", err)
 	}
 	if err := ds.Keeper.ChooseDataDir(t.TempDir()); !errors.Is(err, office.ErrForbidden) {
 		t.Errorf("a supervisor's folder choice: %v; want ErrForbidden", err)
 	}
-	if _, err := os.Stat(filepath.Join(b.dirs.Default, settingsFile)); !errors.Is(err, os.ErrNotExist) {
+	_, err = os.Stat(filepath.Join(b.dirs.Default, settingsFile))
+	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("settings written after a refusal: %v", err)
 	}
 
@@ -186,7 +191,8 @@ func TestRestoreNew(t *testing.T) {
 	}
 	b := mustBackend(t)
 	t.Cleanup(func() { b.Close() })
-	if _, err := b.RestoreNew(ctx, archive[:len(archive)-4]+".absent.zip", func(ui.Progress) {}); !errors.Is(err, ui.ErrBadBackup) {
+	_, err = b.RestoreNew(ctx, archive[:len(archive)-4]+".absent.zip", func(ui.Progress) {})
+	if !errors.Is(err, ui.ErrBadBackup) {
 		t.Errorf("restore of a missing file: %v; want ErrBadBackup", err)
 	}
 	got, err := b.RestoreNew(ctx, archive, func(ui.Progress) {})
@@ -247,7 +253,8 @@ func TestKeeperMoveDataDir(t *testing.T) {
 	target := filepath.Join(t.TempDir(), "chiffre", "intiqa")
 
 	// Refused to a supervisor, and over a store.
-	if closed, err := ds.Keeper.MoveDataDir(ctx, target, func(ui.Progress) {}); !errors.Is(err, office.ErrForbidden) || closed {
+	closed, err := ds.Keeper.MoveDataDir(ctx, target, func(ui.Progress) {})
+	if !errors.Is(err, office.ErrForbidden) || closed {
 		t.Errorf("a supervisor's move: closed %v, %v; want ErrForbidden", closed, err)
 	}
 	if _, err := ds.Office.SignIn(ctx, "admin", adminPassword); err != nil {
@@ -257,10 +264,12 @@ func TestKeeperMoveDataDir(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(occupied, storeFile), []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ds.Keeper.MoveDataDir(ctx, occupied, func(ui.Progress) {}); !errors.Is(err, ui.ErrStorePresent) {
+	_, err = ds.Keeper.MoveDataDir(ctx, occupied, func(ui.Progress) {})
+	if !errors.Is(err, ui.ErrStorePresent) {
 		t.Errorf("a move over a store: %v; want ErrStorePresent", err)
 	}
-	if _, err := ds.Keeper.MoveDataDir(ctx, b.dir, func(ui.Progress) {}); !errors.Is(err, ui.ErrDataDirUnusable) {
+	_, err = ds.Keeper.MoveDataDir(ctx, b.dir, func(ui.Progress) {})
+	if !errors.Is(err, ui.ErrDataDirUnusable) {
 		t.Errorf("a move onto the folder in use: %v; want ErrDataDirUnusable", err)
 	}
 
@@ -277,7 +286,7 @@ func TestKeeperMoveDataDir(t *testing.T) {
 	b.dirs.Default = def
 
 	// Copied, remembered, the store closed.
-	closed, err := ds.Keeper.MoveDataDir(ctx, target, func(ui.Progress) {})
+	closed, err = ds.Keeper.MoveDataDir(ctx, target, func(ui.Progress) {})
 	if err != nil || !closed {
 		t.Fatalf("move: closed %v, %v", closed, err)
 	}

@@ -41,7 +41,8 @@ func (k *archiveKeeper) ChooseDataDir(dir string) error {
 	return nil
 }
 
-func (k *archiveKeeper) MoveDataDir(ctx context.Context, dir string, _ func(Progress)) (bool, error) {
+func (k *archiveKeeper) MoveDataDir(_ context.Context, dir string, _ func(Progress)) (
+	bool, error) {
 	if _, err := k.svc.Authorize(office.ActChooseDataDir); err != nil {
 		return false, err
 	}
@@ -55,7 +56,9 @@ func (k *archiveKeeper) Backup(ctx context.Context, path string, progress func(P
 		return BackupSummary{}, err
 	}
 	m, err := backupzip.Write(ctx, k.db, k.docs, path, backupzip.Options{Kind: "demo",
-		Progress: func(done, total int) { progress(Progress{Step: StepBackup, Done: done, Total: total}) }})
+		Progress: func(done, total int) {
+			progress(Progress{Step: StepBackup, Done: done, Total: total})
+		}})
 	if err != nil {
 		return BackupSummary{}, err
 	}

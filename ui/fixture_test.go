@@ -117,7 +117,8 @@ type fakeBackend struct {
 	restore  func(ctx context.Context, path string) (*Dataset, error)
 }
 
-func (f *fakeBackend) RestoreNew(ctx context.Context, path string, _ func(Progress)) (*Dataset, error) {
+func (f *fakeBackend) RestoreNew(ctx context.Context, path string, _ func(Progress)) (
+	*Dataset, error) {
 	if f.restore == nil {
 		return nil, ErrBadBackup
 	}

@@ -274,7 +274,8 @@ func TestRestoreReplaces(t *testing.T) {
 	}
 
 	// Refused while the store is open.
-	if _, _, err := backupzip.Restore(ctx, path, store, docs, nil); !errors.Is(err, localdb.ErrStoreInUse) {
+	_, _, err := backupzip.Restore(ctx, path, store, docs, nil)
+	if !errors.Is(err, localdb.ErrStoreInUse) {
 		t.Fatalf("restore over an open store: %v; want ErrStoreInUse", err)
 	}
 	db.Close()
@@ -299,7 +300,8 @@ func TestRestoreReplaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range []backupzip.Member{bad, gone} {
-		if sum := fileSum(t, filepath.Join(docs, filepath.Base(d.Name))); hex.EncodeToString(sum[:]) != d.SHA256 {
+		sum := fileSum(t, filepath.Join(docs, filepath.Base(d.Name)))
+		if hex.EncodeToString(sum[:]) != d.SHA256 {
 			t.Errorf("%s not put back", d.Name)
 		}
 	}
@@ -401,7 +403,8 @@ func TestRestoreRefusesDamaged(t *testing.T) {
 			if left, _ := filepath.Glob(filepath.Join(filepath.Dir(db.Path()), ".intiqa-*")); len(left) > 0 {
 				t.Errorf("left behind: %v", left)
 			}
-			if _, err := backupzip.Check(ctx, damaged, t.TempDir(), nil); !errors.Is(err, backupzip.ErrBadArchive) {
+			_, err = backupzip.Check(ctx, damaged, t.TempDir(), nil)
+			if !errors.Is(err, backupzip.ErrBadArchive) {
 				t.Errorf("check: %v; want ErrBadArchive", err)
 			}
 		})

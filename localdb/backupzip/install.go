@@ -62,9 +62,10 @@ func Restore(ctx context.Context, path, storePath, docsDir string,
 
 // Install puts a staged archive in place: first the document files the
 // folder lacks (a file named by its content that is already there and
-// matches is kept; one that does not match is replaced), so that the store never references a file absent,
-// then the store, with localdb.Restore. Files added before a failure are
-// harmless: each is named by its content.
+// matches is kept; one that does not match is replaced), so that the
+// store never references a file absent, then the store, with
+// localdb.Restore. Files added before a failure are harmless: each is
+// named by its content.
 func (s *Staged) Install(ctx context.Context, storePath, docsDir string) (kept string, err error) {
 	if err := localdb.CheckClosed(ctx, storePath); err != nil {
 		return "", fmt.Errorf("install backup: %w", err)

@@ -90,7 +90,8 @@ type Options struct {
 // began (see localdb.DB.Backup). The archive is written beside dest,
 // synced, then renamed to dest, so dest is either the whole archive or
 // untouched.
-func Write(ctx context.Context, db *localdb.DB, docsDir, dest string, opts Options) (*Manifest, error) {
+func Write(ctx context.Context, db *localdb.DB, docsDir, dest string, opts Options) (
+	*Manifest, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
