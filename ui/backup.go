@@ -122,12 +122,18 @@ func (s *backupScreen) folderPart() fyne.CanvasObject {
 }
 
 // startRow lays objects out side by side from where lines start: the
-// left, or the right in Arabic.
+// left, or the right in Arabic, where a button's icon follows its text
+// as in the navigation.
 func startRow(objs ...fyne.CanvasObject) fyne.CanvasObject {
-	if rtl() {
-		return container.NewBorder(nil, nil, nil, row(objs...))
+	if !rtl() {
+		return row(objs...)
 	}
-	return row(objs...)
+	for _, o := range objs {
+		if b, ok := o.(*widget.Button); ok {
+			b.IconPlacement = widget.ButtonIconTrailingText
+		}
+	}
+	return container.NewBorder(nil, nil, nil, row(objs...))
 }
 
 // folderLabel shows a path, left to right in every language: a path is
