@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	gosync "sync"
 	"time"
 
@@ -34,26 +35,49 @@ const demoSeed = 1
 
 // backend wires the window to the SQLite stores of the data directory.
 type backend struct {
-	dir string
-	log *slog.Logger
+	dir  string
+	dirs ui.DataDirs // where the data is, for the Backup screen
+	log  *slog.Logger
 
 	demoProvince string // the province the demonstration generates
 
 	ctx context.Context // bounds the background syncs
 
 	mu   gosync.Mutex
-	open []*localdb.DB // stores to close on exit
+	open []*openStore // stores to close on exit
+}
+
+// openStore is a store open in the window, with its background work.
+type openStore struct {
+	db   *localdb.DB
+	stop context.CancelFunc // ends the store's background sync
+	bg   gosync.WaitGroup
+}
+
+// close stops the store's background work, then closes it.
+func (o *openStore) close() error {
+	o.stop()
+	o.bg.Wait()
+	return o.db.Close()
 }
 
 func newBackend(ctx context.Context, dir string, log *slog.Logger) *backend {
-	return &backend{dir: dir, log: log, demoProvince: synth.DemoProvince(), ctx: ctx}
+	return &backend{dir: dir, dirs: ui.DataDirs{Current: dir, Default: dir}, log: log,
+		demoProvince: synth.DemoProvince(), ctx: ctx}
 }
 
 var _ ui.Backend = (*backend)(nil)
 
 // Open loads the laptop's store, else the demonstration store if it was
-// created before; with neither it returns ui.ErrNoStore.
+// created before; with neither it returns ui.ErrNoStore. A data folder
+// chosen in the window that is absent (a drive not connected) is
+// ui.ErrDataDirMissing: no empty store starts in its place.
 func (b *backend) Open(ctx context.Context, progress func(ui.Progress)) (*ui.Dataset, error) {
+	if b.dirs.Chosen == b.dir && b.dir != "" {
+		if _, err := os.Stat(b.dir); err != nil {
+			return nil, fmt.Errorf("data folder %s: %w: %w", b.dir, err, ui.ErrDataDirMissing)
+		}
+	}
 	for _, f := range []struct {
 		name, docs string
 		demo       bool
@@ -147,16 +171,20 @@ func (b *backend) load(ctx context.Context, path, docs string, isDemo bool,
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	storeCtx, stop := context.WithCancel(b.ctx)
+	o := &openStore{db: db, stop: stop}
 	b.mu.Lock()
-	b.open = append(b.open, db)
+	b.open = append(b.open, o)
 	b.mu.Unlock()
-	svc := office.New(db, localdb.Files{Dir: filepath.Join(b.dir, docs)}, office.Options{})
+	docsPath := filepath.Join(b.dir, docs)
+	svc := office.New(db, localdb.Files{Dir: docsPath}, office.Options{})
 	if _, err := svc.Province(ctx); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	b.log.Info("store loaded", keyProvince, db.Scope(), keyDemo, isDemo)
 	ds := &ui.Dataset{Office: svc, Demo: isDemo,
-		Reports: &reporter{db: db, svc: svc, now: time.Now}}
+		Reports: &reporter{db: db, svc: svc, now: time.Now},
+		Keeper:  &keeper{b: b, store: o, svc: svc, docs: docsPath, kind: storeKind(isDemo)}}
 	ds.Pending = func() int {
 		n, err := db.PendingCount(b.ctx)
 		if err != nil {
@@ -176,7 +204,7 @@ func (b *backend) load(ctx context.Context, path, docs string, isDemo bool,
 		return nil, fmt.Errorf("open sync: %w", err)
 	default:
 		ds.Sync = s
-		go s.background(b.ctx)
+		o.bg.Go(func() { s.background(storeCtx) })
 	}
 	return ds, nil
 }
@@ -184,13 +212,22 @@ func (b *backend) load(ctx context.Context, path, docs string, isDemo bool,
 // Close closes the stores opened.
 func (b *backend) Close() error {
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	var errs []error
-	for _, db := range b.open {
-		errs = append(errs, db.Close())
-	}
+	open := b.open
 	b.open = nil
+	b.mu.Unlock()
+	var errs []error
+	for _, o := range open {
+		errs = append(errs, o.close())
+	}
 	return errors.Join(errs...)
+}
+
+// closeStore closes one open store, before a restore replaces it.
+func (b *backend) closeStore(o *openStore) error {
+	b.mu.Lock()
+	b.open = slices.DeleteFunc(b.open, func(x *openStore) bool { return x == o })
+	b.mu.Unlock()
+	return o.close()
 }
 
 // createDemo generates the demonstration province into a new store at

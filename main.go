@@ -5,8 +5,11 @@
 // Usage:
 //
 //	intiqa [--data DIR] [--demo] [--lang fr|ar|en]
+//	intiqa --version
 //
-// With --demo, or when the laptop holds no store yet and the user asks
+// The data folder is DIR, else the one chosen in the window (kept in the
+// default folder's settings.json), else the system's convention. With
+// --demo, or when the laptop holds no store yet and the user asks
 // for it, the app generates a demonstration province into DIR/demo.db.
 package main
 
@@ -43,19 +46,32 @@ const (
 
 // options are the command line's settings.
 type options struct {
-	dataDir string
-	demo    bool
-	lang    string // "" to keep the user's choice, else fr, ar or en
-	script  bool   // read commands from standard input (see ui.Shell.Command)
+	dataDir    string // the data folder in use
+	defaultDir string // the system's convention, where settings.json lies
+	forced     bool   // --data named the folder
+	chosen     bool   // the folder is the one chosen in the window
+	demo       bool
+	lang       string // "" to keep the user's choice, else fr, ar or en
+	script     bool   // read commands from standard input (see ui.Shell.Command)
+	version    bool   // print the version and exit
+}
+
+// dirs tells the window where the data is.
+func (o options) dirs() ui.DataDirs {
+	d := ui.DataDirs{Current: o.dataDir, Default: o.defaultDir, Forced: o.forced}
+	if o.chosen {
+		d.Chosen = o.dataDir
+	}
+	return d
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // run starts the app and returns the process's exit code once its window
-// is closed.
-func run(args []string, stderr io.Writer) int {
+// is closed; with --version it prints the version and opens no window.
+func run(args []string, stdout, stderr io.Writer) int {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	opts, err := parseArgs(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -64,6 +80,10 @@ func run(args []string, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
+	}
+	if opts.version {
+		fmt.Fprintln(stdout, assets.VersionLine("intiqa"))
+		return 0
 	}
 	if err := ui.LoadTranslations(); err != nil {
 		log.Warn("load translations", keyErr, err)
@@ -90,7 +110,9 @@ func run(args []string, stderr io.Writer) int {
 	defer cancel()
 	log.Info("starting", keyDir, opts.dataDir, keyDemo, opts.demo)
 	b := newBackend(ctx, opts.dataDir, log)
+	b.dirs = opts.dirs()
 	shell := ui.NewShell(w, b, log)
+	shell.SetDataDir(opts.dataDir)
 	shell.Start(ctx, opts.demo)
 	if opts.script {
 		go runScript(os.Stdin, shell, log)
@@ -116,6 +138,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&opts.lang, "lang", "", "langue de la fenêtre : fr, ar ou en")
 	fs.BoolVar(&opts.script, "script", false,
 		"lire des commandes sur l'entrée standard (essais et démonstrations)")
+	fs.BoolVar(&opts.version, "version", false, "afficher la version et quitter")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
 	}
@@ -127,17 +150,39 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return opts, fmt.Errorf("argument inattendu : %q", fs.Arg(0))
 	}
-	if opts.dataDir == "" {
-		dir, err := defaultDataDir(dirEnv{
-			goos: runtime.GOOS, getenv: os.Getenv,
-			homeDir: os.UserHomeDir, configDir: os.UserConfigDir,
-		})
-		if err != nil {
-			return opts, err
-		}
-		opts.dataDir = dir
+	if opts.version {
+		return opts, nil
 	}
-	return opts, nil
+	return opts, settleDataDir(&opts)
+}
+
+// settleDataDir finds the data folder: --data, else the folder chosen in
+// the window, else the system's convention.
+func settleDataDir(opts *options) error {
+	dir, err := defaultDataDir(dirEnv{
+		goos: runtime.GOOS, getenv: os.Getenv,
+		homeDir: os.UserHomeDir, configDir: os.UserConfigDir,
+	})
+	if err != nil && opts.dataDir == "" {
+		return err
+	}
+	opts.defaultDir = dir
+	if opts.dataDir != "" {
+		opts.forced = true
+		if dir == "" { // no default: the settings live with the data
+			opts.defaultDir = opts.dataDir
+		}
+		return nil
+	}
+	s, err := readSettings(dir)
+	if err != nil {
+		return err
+	}
+	opts.dataDir, opts.chosen = dir, s.DataDir != ""
+	if opts.chosen {
+		opts.dataDir = s.DataDir
+	}
+	return nil
 }
 
 // runScript runs the commands read from r, one per line, on the UI

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -17,13 +18,17 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"intiqa/assets"
+	"intiqa/localdb/backupzip"
 )
 
 // The smoke test builds the real desktop binary, runs it in a real X
 // server (Xvfb, started by the test) and takes screenshots of its window:
 // first the welcome screen of an empty data directory, then a tour of
 // every screen of the demonstration, driven through the app's script
-// commands (--script), in French and then in Arabic. It needs Xvfb and
+// commands (--script), in French and then in Arabic, with a backup taken
+// from the window, restored from it, and checked afterwards. It needs Xvfb and
 // ImageMagick's import; where they are missing it is skipped, except in
 // CI (CI set), where it fails.
 
@@ -65,7 +70,20 @@ var tour = []tourStep{
 	{"signin administrateur demo-intiqa", `screen=dashboard-ready`, ""},
 	{"open users", `screen=users`, "users"},
 	{"open audit", `screen=audit`, "audit"},
-	{"lang ar", `screen=audit`, "ar-audit"},
+	{"about", `screen=about`, "about"},
+	{"dismiss", `command=dismiss`, ""},
+	{"open backup", `screen=backup`, "backup"},
+	{"backup {{.Archive}}", `msg="backup written"`, "backup-done"},
+	{"click OK", `command=click`, ""},
+	{"restore {{.Archive}}", `command=restore`, "restore-confirm"},
+	{"click Restaurer", `screen=signin`, "restored"},
+	{"click OK", `command=click`, ""},
+	{"signin administrateur demo-intiqa", `screen=dashboard-ready`, ""},
+	{"open backup", `screen=backup`, ""},
+	{"lang ar", `screen=backup`, "ar-backup"},
+	{"about", `screen=about`, "ar-about"},
+	{"dismiss", `command=dismiss`, ""},
+	{"open audit", `screen=audit`, "ar-audit"},
 	{"signin superviseur demo-intiqa", `screen=dashboard-ready`, "ar-dashboard"},
 	{"open applicants", `screen=applicants-ready`, ""},
 	{"select 3", `screen=applicant-detail`, "ar-applicants"},
@@ -91,10 +109,12 @@ func TestDesktopSmoke(t *testing.T) {
 		app.stop(t)
 	})
 	t.Run("DemoTour", func(t *testing.T) {
-		app := startDesktop(t, bin, display, t.TempDir(), "--demo", "--script")
+		data := t.TempDir()
+		app := startDesktop(t, bin, display, data, "--demo", "--script")
+		archive := filepath.Join(t.TempDir(), "sauvegarde.zip")
 		for _, step := range tour {
 			if step.command != "" {
-				app.send(t, step.command)
+				app.send(t, strings.ReplaceAll(step.command, "{{.Archive}}", archive))
 			}
 			line := app.waitFor(t, step.want, 3*time.Minute)
 			if strings.Contains(step.want, "applicants-ready") {
@@ -113,6 +133,26 @@ func TestDesktopSmoke(t *testing.T) {
 			}
 		}
 		app.stop(t)
+
+		// The backup taken from the window, while the app ran, is sound.
+		m, err := backupzip.Check(context.Background(), archive, t.TempDir(), nil)
+		if err != nil {
+			t.Fatalf("the backup taken from the window: %v", err)
+		}
+		if m.Kind != kindDemo || len(m.Documents) == 0 || len(m.Missing) > 0 {
+			t.Errorf("the backup taken from the window: kind %q, %d document files, %d missing",
+				m.Kind, len(m.Documents), len(m.Missing))
+		}
+		// It was restored from the window: the replaced store is kept.
+		if kept, _ := filepath.Glob(filepath.Join(data, demoFile+".before-restore-*")); len(kept) != 1 {
+			t.Errorf("stores kept by the restore: %v", kept)
+		}
+	})
+	t.Run("Version", func(t *testing.T) {
+		out, err := exec.Command(bin, "--version").Output()
+		if err != nil || !strings.HasPrefix(string(out), "intiqa "+assets.Version+" ") {
+			t.Errorf("intiqa --version: %q, %v", out, err)
+		}
 	})
 }
 

@@ -18,6 +18,30 @@ var ErrNoStore = errors.New("no store on this computer")
 // reach headquarters (a build without the sync client).
 var ErrEnrollUnavailable = errors.New("enrollment with headquarters not available")
 
+// ErrBadBackup is returned by a Keeper for a file that is not a sound
+// backup archive (damaged, truncated, or not a backup): nothing was
+// changed.
+var ErrBadBackup = errors.New("backup archive damaged or incomplete")
+
+// ErrBackupMismatch is returned by a Keeper for a sound backup of
+// another store: another province, or the demonstration on a laptop's
+// store and the reverse. Nothing was changed.
+var ErrBackupMismatch = errors.New("backup of another store")
+
+// ErrStorePresent is returned by Backend.RestoreNew when this computer
+// already holds a store: replacing it is for an administrator signed in
+// to it (Keeper.Restore).
+var ErrStorePresent = errors.New("a store is already on this computer")
+
+// ErrDataDirUnusable is returned by a Keeper for a data folder that is
+// not an absolute path or cannot be written to.
+var ErrDataDirUnusable = errors.New("data folder not usable")
+
+// ErrDataDirMissing is returned by Backend.Open when the data folder
+// chosen in the window is absent, e.g. an encrypted drive not unlocked:
+// the app does not start an empty store elsewhere.
+var ErrDataDirMissing = errors.New("chosen data folder missing")
+
 // Dataset is what the window works on once a store is open: the service
 // layer over it, whether it is the demonstration, and the optional
 // parts that plug in.
@@ -35,6 +59,51 @@ type Dataset struct {
 	// DemoPassword is the demonstration accounts' password, shown on the
 	// sign-in screen of the demonstration.
 	DemoPassword string
+	// Keeper backs the store up, restores it and chooses the data
+	// folder; nil when none is built in.
+	Keeper Keeper
+}
+
+// DataDirs tells where the laptop keeps its data.
+type DataDirs struct {
+	Current string // the folder in use
+	Default string // the system's convention for it
+	Chosen  string // the folder chosen for the next start; "" for the default
+	Forced  bool   // the command line (--data) named the folder in use
+}
+
+// BackupSummary tells what a backup archive holds.
+type BackupSummary struct {
+	Path      string
+	CreatedAt time.Time
+	Version   string // Intiqa's version that wrote it
+	Documents int    // document files in it
+	Missing   int    // document files the store references, not on the laptop then
+}
+
+// Keeper keeps the laptop's data safe: backups of the store and its
+// document files, restores, and the choice of the data folder. Each
+// method checks the signed-in user's role in the core before acting.
+type Keeper interface {
+	// DataDirs tells where the data is and where it will be.
+	DataDirs() DataDirs
+	// ChooseDataDir remembers dir as the data folder from the next start
+	// on ("" for the system's default). It does not move the data.
+	ChooseDataDir(dir string) error
+	// MoveDataDir copies the store and its document files into dir (a
+	// folder with no store), checks the copy whole, remembers dir for
+	// the next start, and closes the store: the app must be started
+	// again. closed tells whether the store was closed.
+	MoveDataDir(ctx context.Context, dir string, progress func(Progress)) (closed bool, err error)
+	// Backup writes an archive of the store and its document files to
+	// path while the store stays in use.
+	Backup(ctx context.Context, path string, progress func(Progress)) (BackupSummary, error)
+	// Restore checks the archive at path whole, then closes the store,
+	// puts the archive's store and files in place (the replaced store
+	// is kept beside) and returns. closed tells whether the store was
+	// closed, also on error: the window must then open the data again.
+	Restore(ctx context.Context, path string, progress func(Progress)) (
+		s BackupSummary, closed bool, err error)
 }
 
 // Enrollment is what the administrator types to enroll the laptop.
@@ -59,6 +128,11 @@ type Backend interface {
 	// with admin as its administrator.
 	Enroll(ctx context.Context, e Enrollment, admin *selection.User,
 		progress func(Progress)) (*Dataset, error)
+	// RestoreNew fills this computer, which holds no store yet, from a
+	// backup archive (a laptop replaced, a data folder moved), checked
+	// whole first, and opens it; the accounts are the archive's. It
+	// returns ErrStorePresent when a store is here already.
+	RestoreNew(ctx context.Context, path string, progress func(Progress)) (*Dataset, error)
 }
 
 // SyncState is what the status bar shows of the exchanges with

@@ -23,6 +23,10 @@ import (
 //	fill TEXT              type TEXT in the open dialog's first field
 //	lock                   lock the window as after inactivity
 //	signout                sign out
+//	about                  show the About box
+//	dismiss                close the topmost dialog
+//	backup PATH            write a backup archive to PATH, as the Backup screen does
+//	restore PATH           ask to restore the archive at PATH, as the Backup screen does
 func (s *Shell) Command(line string) error {
 	f := strings.Fields(line)
 	if len(f) == 0 {
@@ -70,6 +74,20 @@ func (s *Shell) Command(line string) error {
 			return fmt.Errorf("command %q: no list to select in", line)
 		}
 		sel.selectRow(n)
+	case "about":
+		s.showAbout()
+	case "dismiss":
+		s.dismiss()
+	case "backup", "restore":
+		bs, ok := s.activeScreen().(*backupScreen)
+		if !ok || arg == "" || bs.keep == nil {
+			return fmt.Errorf("command %q: want %s PATH, on the Backup screen", line, f[0])
+		}
+		if f[0] == "backup" {
+			bs.backupTo(arg)
+		} else {
+			bs.confirmRestore(arg)
+		}
 	case "lock":
 		s.lock()
 	case "signout":
@@ -159,4 +177,15 @@ func (s *Shell) activeScreen() screen {
 		return nil
 	}
 	return s.frame.active
+}
+
+// dismiss closes the About box if it shows, else the topmost dialog.
+func (s *Shell) dismiss() {
+	if s.about != nil && s.about.dlg != nil && s.about.shown() {
+		s.about.dlg.Hide()
+		return
+	}
+	if top := s.win.Canvas().Overlays().Top(); top != nil {
+		s.win.Canvas().Overlays().Remove(top)
+	}
 }

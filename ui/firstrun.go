@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -146,8 +147,25 @@ func (s *firstRunScreen) storeStep() fyne.CanvasObject {
 	enroll.Importance = widget.HighImportance
 	demo := widget.NewButtonWithIcon(tr("Ouvrir la démonstration"), theme.NavigateNextIcon(),
 		func() { s.shell.openDemo(s.admin) })
+	restore := widget.NewButtonWithIcon(tr("Restaurer une sauvegarde…"), theme.HistoryIcon(),
+		s.onRestore)
 	return container.NewVBox(title, text, form,
-		container.NewCenter(container.NewHBox(enroll, demo)))
+		container.NewCenter(container.NewHBox(enroll, demo)),
+		paragraph(trRaw("Un poste remplacé, ou un dossier des données déplacé, reprend ses "+
+			"données d'une sauvegarde, vérifiée en entier d'abord ; les comptes sont alors ceux "+
+			"de la sauvegarde.")), container.NewCenter(restore))
+}
+
+// onRestore asks for a backup archive to fill this computer from.
+func (s *firstRunScreen) onRestore() {
+	dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		s.shell.restoreNew(path)
+	}, s.shell.win).Show()
 }
 
 // onEnroll enrolls the laptop with what was typed.

@@ -114,6 +114,15 @@ type fakeBackend struct {
 	open     func(ctx context.Context, progress func(Progress)) (*Dataset, error)
 	openDemo func(ctx context.Context, admin *selection.User, progress func(Progress)) (*Dataset, error)
 	enroll   func(ctx context.Context, e Enrollment, admin *selection.User) (*Dataset, error)
+	restore  func(ctx context.Context, path string) (*Dataset, error)
+}
+
+func (f *fakeBackend) RestoreNew(ctx context.Context, path string, _ func(Progress)) (
+	*Dataset, error) {
+	if f.restore == nil {
+		return nil, ErrBadBackup
+	}
+	return f.restore(ctx, path)
 }
 
 func (f *fakeBackend) Open(ctx context.Context, p func(Progress)) (*Dataset, error) {

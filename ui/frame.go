@@ -42,6 +42,8 @@ var screens = []screenDef{
 		office.ActPrintReports, func(s *session) screen { return newReportsScreen(s) }},
 	{"sync", func() string { return tr("Synchronisation") }, theme.ViewRefreshIcon(),
 		office.ActSync, func(s *session) screen { return newSyncScreen(s) }},
+	{"backup", func() string { return tr("Sauvegarde") }, theme.DocumentSaveIcon(),
+		office.ActBackup, func(s *session) screen { return newBackupScreen(s) }},
 	{"users", func() string { return tr("Comptes") }, theme.SettingsIcon(),
 		office.ActManageUsers, func(s *session) screen { return newUsersScreen(s) }},
 	{"audit", func() string { return tr("Journal d'audit") }, theme.HistoryIcon(),
@@ -59,6 +61,7 @@ type frame struct {
 	title    *widget.Label
 	nav      map[string]*widget.Button
 	status   *statusBar
+	about    *widget.Button
 	current  string
 	active   screen
 }
@@ -97,9 +100,10 @@ func (f *frame) topBar() fyne.CanvasObject {
 	place := container.NewVBox(fr, arabicLabel(provinceTitleARRaw(f.province)))
 	who := widget.NewLabelWithStyle(display(u.DisplayName+" · "+roleLabel(u.Role)),
 		fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	f.about = widget.NewButtonWithIcon("", theme.InfoIcon(), f.sess.shell.showAbout)
 	lock := widget.NewButtonWithIcon("", theme.VisibilityOffIcon(), f.sess.shell.lock)
 	out := widget.NewButtonWithIcon("", theme.LogoutIcon(), f.sess.shell.signOut)
-	controls := []fyne.CanvasObject{who, languagePicker(f.sess.shell), lock, out}
+	controls := []fyne.CanvasObject{who, languagePicker(f.sess.shell), f.about, lock, out}
 	lead := []fyne.CanvasObject{appTitle()}
 	if f.sess.ds.Demo {
 		lead = append(lead, badge(tr("Démonstration")))

@@ -27,6 +27,9 @@ const (
 	StepSelection                    // running the final selection
 	StepSync                         // exchanging with headquarters
 	StepReport                       // making a report
+	StepBackup                       // writing a backup archive
+	StepCheckBackup                  // checking a backup archive
+	StepRestore                      // putting a backup in place
 )
 
 // Progress tells how far a long operation is. Total is 0 when the
@@ -64,6 +67,12 @@ func (s Step) label() string {
 		return tr("Échange avec le siège")
 	case StepReport:
 		return tr("Préparation du rapport")
+	case StepBackup:
+		return tr("Écriture de la sauvegarde")
+	case StepCheckBackup:
+		return tr("Vérification de la sauvegarde")
+	case StepRestore:
+		return tr("Remise en place des données")
 	}
 	return tr("Ouverture des données")
 }

@@ -64,6 +64,21 @@ func userMessage(err error) string {
 			"rouvrez la liste pour voir la décision à jour.")
 	case errors.Is(err, selection.ErrLocked):
 		return tr("Cette fiche est déjà envoyée et ne peut plus changer.")
+	case errors.Is(err, ErrBadBackup):
+		return tr("Cette sauvegarde est abîmée ou incomplète (ou ce n'est pas une sauvegarde " +
+			"d'Intiqa) : elle est refusée et rien n'a changé sur ce poste. Prenez une autre copie.")
+	case errors.Is(err, ErrBackupMismatch):
+		return tr("Cette sauvegarde vient d'une autre province, ou mêle démonstration et " +
+			"données réelles : elle est refusée et rien n'a changé sur ce poste.")
+	case errors.Is(err, ErrStorePresent):
+		return tr("Ce poste a déjà des données : pour les remplacer par une sauvegarde, " +
+			"connectez-vous comme administrateur et ouvrez l'écran Sauvegarde.")
+	case errors.Is(err, ErrDataDirUnusable):
+		return tr("Ce dossier ne peut pas recevoir les données : donnez un chemin complet vers " +
+			"un dossier où Intiqa peut écrire (le disque est-il branché et déverrouillé ?).")
+	case errors.Is(err, ErrDataDirMissing):
+		return tr("Le dossier des données choisi est introuvable. Branchez et déverrouillez " +
+			"le disque qui le porte, puis réessayez.")
 	case errors.Is(err, ErrEnrollUnavailable):
 		return tr("L'inscription auprès du siège n'est pas encore possible dans cette version.")
 	case errors.Is(err, context.Canceled):

@@ -35,6 +35,7 @@ type Shell struct {
 	win     fyne.Window
 	backend Backend
 	log     *slog.Logger
+	dataDir string // for the About box
 
 	mu     sync.Mutex
 	parent context.Context
@@ -45,6 +46,7 @@ type Shell struct {
 	frame    *frame
 	firstRun *firstRunScreen // while the first run shows
 	signIn   *signInScreen   // while the sign-in shows
+	about    *aboutBox       // the last About box shown
 	locked   bool
 	stop     chan struct{} // closes the idle watcher
 
@@ -85,6 +87,14 @@ func (s *Shell) enroll(e Enrollment, admin *selection.User) {
 		})
 }
 
+// restoreNew fills this computer from a backup archive.
+func (s *Shell) restoreNew(path string) {
+	s.run(tr("Restauration d'une sauvegarde"),
+		func(ctx context.Context, p func(Progress)) (*Dataset, error) {
+			return s.backend.RestoreNew(ctx, path, p)
+		})
+}
+
 // onCancel stops the operation in progress.
 func (s *Shell) onCancel() {
 	s.mu.Lock()
@@ -118,12 +128,17 @@ func (s *Shell) finish(ctx context.Context, ds *Dataset, err error, title string
 	switch {
 	case errors.Is(err, ErrNoStore), err != nil && ctx.Err() != nil:
 		s.showFirstRun(nil)
-	case errors.Is(err, ErrEnrollUnavailable):
+	case errors.Is(err, ErrEnrollUnavailable), errors.Is(err, ErrBadBackup),
+		errors.Is(err, ErrBackupMismatch), errors.Is(err, ErrStorePresent):
 		s.showFirstRun(err)
 	case err != nil:
 		s.log.Error("open data", keyErr, err)
 		onRetry := func() { s.run(title, retry) }
-		s.show("error", newErrorScreen(onRetry).build())
+		es := newErrorScreen(onRetry)
+		if errors.Is(err, ErrDataDirMissing) {
+			es.text = userMessage(err)
+		}
+		s.show("error", es.build())
 	default:
 		s.opened(ds)
 	}
@@ -311,4 +326,28 @@ func (s *Shell) showFocused(name string, content fyne.CanvasObject, focus fyne.F
 func (s *Shell) screenShown(name string, attrs ...any) {
 	s.log.Info("screen shown", append([]any{keyScreen, name}, attrs...)...)
 	s.shown(name)
+}
+
+// SetDataDir tells the shell which data folder is in use, for the About
+// box.
+func (s *Shell) SetDataDir(dir string) { s.dataDir = dir }
+
+// showAbout opens the About box over the window.
+func (s *Shell) showAbout() {
+	s.about = newAboutBox(s.dataDir)
+	s.about.show(s.win)
+	s.screenShown("about")
+}
+
+// reopen opens the data again once a restore replaced the store: the
+// session ends and everybody signs in again, with the restored accounts.
+func (s *Shell) reopen() {
+	s.stopIdleWatch()
+	demo := s.ds != nil && s.ds.Demo
+	s.frame, s.locked, s.ds, s.sess = nil, false, nil, nil
+	if demo {
+		s.openDemo(nil)
+		return
+	}
+	s.run(tr("Ouverture des données"), s.backend.Open)
 }

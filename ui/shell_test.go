@@ -183,10 +183,10 @@ func TestSignInRefusals(t *testing.T) {
 		user string
 		nav  string
 	}{
-		{"superviseur", "dashboard applicants review interviews selection reports sync"},
+		{"superviseur", "dashboard applicants review interviews selection reports sync backup"},
 		{"jury1", "interviews"},
 		{"coordinateur", "dashboard applicants interviews selection reports"},
-		{"administrateur", "dashboard sync users audit"},
+		{"administrateur", "dashboard sync backup users audit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.user, func(t *testing.T) {

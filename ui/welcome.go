@@ -11,6 +11,7 @@ import (
 // to do; the cause goes to the log, never to the screen.
 type errorScreen struct {
 	onRetry func()
+	text    string // what to do, ready to draw; the generic advice when empty
 }
 
 func newErrorScreen(onRetry func()) *errorScreen {
@@ -21,8 +22,12 @@ func (s *errorScreen) build() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(tr("Les données n'ont pas pu être ouvertes"),
 		fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	text := widget.NewLabel(tr("Réessayez. Si le problème persiste, " +
-		"transmettez le journal de l'application à l'assistance du siège."))
+	advice := s.text
+	if advice == "" {
+		advice = tr("Réessayez. Si le problème persiste, " +
+			"transmettez le journal de l'application à l'assistance du siège.")
+	}
+	text := widget.NewLabel(advice)
 	text.Wrapping = fyne.TextWrapWord
 	text.Alignment = fyne.TextAlignCenter
 	retry := widget.NewButtonWithIcon(tr("Réessayer"), theme.ViewRefreshIcon(), s.onRetry)

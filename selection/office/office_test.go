@@ -206,6 +206,10 @@ func TestRolesRefused(t *testing.T) {
 		{"jury1", "users", func() error { _, err := f.svc.Users(ctx); return err }},
 		{"superviseur", "audit", func() error { _, err := f.svc.AuditTail(ctx, 10); return err }},
 		{"coordinateur", "convoke", func() error { _, err := f.svc.Convoke(ctx, "ses-demo-1", 1); return err }},
+		{"superviseur", "restore", authorize(f, office.ActRestore)},
+		{"superviseur", "datadir", authorize(f, office.ActChooseDataDir)},
+		{"coordinateur", "backup", authorize(f, office.ActBackup)},
+		{"jury1", "backup", authorize(f, office.ActBackup)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.user+"/"+tt.action, func(t *testing.T) {
@@ -221,6 +225,32 @@ func TestRolesRefused(t *testing.T) {
 			t.Errorf("Figures signed out = %v; want ErrSignedOut", err)
 		}
 	})
+}
+
+// authorize is a check of an action made by the parts beside the
+// service (backups, the data folder), as a call for TestRolesRefused.
+func authorize(f *fixture, a office.Action) func() error {
+	return func() error { _, err := f.svc.Authorize(a); return err }
+}
+
+// TestLaptopRoles lets the administrator back up, restore and move the
+// data folder, and the supervisor back up.
+func TestLaptopRoles(t *testing.T) {
+	f := mustFixture(t, false)
+	for _, tt := range []struct {
+		user    string
+		actions []office.Action
+	}{
+		{"admin", []office.Action{office.ActBackup, office.ActRestore, office.ActChooseDataDir}},
+		{"superviseur", []office.Action{office.ActBackup}},
+	} {
+		f.signIn(t, tt.user)
+		for _, a := range tt.actions {
+			if u, err := f.svc.Authorize(a); err != nil || u.Name != tt.user {
+				t.Errorf("%s by %s: %v", a, tt.user, err)
+			}
+		}
+	}
 }
 
 func TestIdleLock(t *testing.T) {

@@ -30,17 +30,23 @@ const (
 	ActViewAuditLog      Action = "audit.view"
 	ActViewPersonalData  Action = "applicants.personal"
 	ActViewDocumentFiles Action = "documents.files"
+	ActBackup            Action = "laptop.backup"
+	ActRestore           Action = "laptop.restore"
+	ActChooseDataDir     Action = "laptop.datadir"
 )
 
 // permissions lists what each role may do, after PRODUCT.md's table of
 // people: supervisors decide, panels score, coordinators read and print,
-// the local administrator manages accounts and the laptop.
+// the local administrator manages accounts and the laptop. A backup
+// copies everything (the supervisor, who works on the data every day, may
+// take one); restoring one replaces the store and moving the data folder
+// changes where it lives, so they are the administrator's alone.
 var permissions = map[selection.UserRole][]Action{
 	selection.UserSupervisor: {
 		ActViewDashboard, ActViewApplicants, ActViewPersonalData, ActReviewDocuments,
 		ActViewDocumentFiles, ActPlanInterviews, ActViewInterviews, ActRecordAttendance,
 		ActViewSelection, ActRunSelection, ActRecordWithdrawal, ActPrintReports, ActSync,
-		ActResolveConflicts,
+		ActResolveConflicts, ActBackup,
 	},
 	selection.UserPanel: {
 		ActViewInterviews, ActRecordAttendance, ActScoreInterviews,
@@ -51,6 +57,7 @@ var permissions = map[selection.UserRole][]Action{
 	},
 	selection.UserAdmin: {
 		ActViewDashboard, ActManageUsers, ActEnroll, ActSync, ActViewAuditLog,
+		ActBackup, ActRestore, ActChooseDataDir,
 	},
 }
 
