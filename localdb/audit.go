@@ -63,6 +63,9 @@ func (db *DB) update(ctx context.Context, actor string, fn func(*Tx) error) erro
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit write: %w", err)
 	}
+	if db.ckpt != nil { // nil while Open sets the store up
+		db.ckpt.committed()
+	}
 	return nil
 }
 

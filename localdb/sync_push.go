@@ -35,33 +35,45 @@ type Pusher struct {
 //
 // The batch is audited as one entry naming its decisions; each applied
 // decision is also kept, by ID, in sync_items.
+//
+// Batches pushed while another is being applied wait, and are then
+// applied together, one after the other, in one transaction (see
+// pushQueue): each lands whole or not at all, as if it had had its own.
+// When ctx ends before the batch was taken up, nothing of it applies;
+// once taken up, it applies even if ctx ends, and a laptop that sends it
+// again gets its decisions answered as duplicates.
 func (db *DB) ApplyDecisions(ctx context.Context, from Pusher,
 	items []Pushed) ([]selection.DecisionResult, error) {
 	if db.scope != NationalScope {
 		return nil, fmt.Errorf("apply decisions in a laptop store: %w", ErrScope)
 	}
+	return db.pushes.apply(ctx, db, from, items)
+}
+
+// applyBatch applies one pushed batch inside tx, audited under the
+// pusher's name.
+func (tx *Tx) applyBatch(from Pusher, items []Pushed) ([]selection.DecisionResult, error) {
+	tx.replica = true
+	tx.actor = "sync:" + from.TokenID
 	results := make([]selection.DecisionResult, len(items))
-	err := db.update(ctx, "sync:"+from.TokenID, func(tx *Tx) error {
-		tx.replica = true
-		counts := map[selection.DecisionStatus]int{}
-		ids := sha256.New()
-		b, err := tx.loadPushBatch(items)
+	counts := map[selection.DecisionStatus]int{}
+	ids := sha256.New()
+	b, err := tx.loadPushBatch(items)
+	if err != nil {
+		return nil, err
+	}
+	for i, it := range items {
+		r, err := tx.applyPushed(from, b, it)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		for i, it := range items {
-			r, err := tx.applyPushed(from, b, it)
-			if err != nil {
-				return err
-			}
-			results[i] = r
-			counts[r.Status]++
-			ids.Write([]byte(it.ID + "\n"))
-		}
-		return tx.auditAlways("sync.push", "sync", from.Province, nil, map[string]any{
-			"token": from.TokenID, "decisions": len(items), "answers": counts,
-			"ids_sha256": hex.EncodeToString(ids.Sum(nil)),
-		})
+		results[i] = r
+		counts[r.Status]++
+		ids.Write([]byte(it.ID + "\n"))
+	}
+	err = tx.auditAlways("sync.push", "sync", from.Province, nil, map[string]any{
+		"token": from.TokenID, "decisions": len(items), "answers": counts,
+		"ids_sha256": hex.EncodeToString(ids.Sum(nil)),
 	})
 	if err != nil {
 		return nil, err
