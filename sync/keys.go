@@ -69,7 +69,7 @@ func (s *Server) handleEnrollmentKey(w http.ResponseWriter, r *http.Request, t *
 		writeError(w, requestError(err))
 		return
 	}
-	err = s.db.RegisterKey(r.Context(), "token:"+t.ID, t.ID, pub)
+	err = s.db.RegisterKey(r.Context(), "sync:"+t.ID, t.ID, pub)
 	switch {
 	case errors.Is(err, localdb.ErrKeyTaken):
 		writeError(w, &APIError{Status: http.StatusConflict, Code: CodeKeyTaken,

@@ -258,6 +258,15 @@ func TestBundleRoundTrip(t *testing.T) {
 		t.Errorf("altered bundle imported\n%s", errOut)
 	}
 
+	// A bundle of the former HMAC format is refused as such.
+	b.Format = "intiqa.bundle/1"
+	raw, _ = json.Marshal(b)
+	os.WriteFile(bad, raw, 0o600)
+	code, _, errOut := MustRun(t, "bundle", "import", "--db", hqPath, "--in", bad)
+	if code == 0 || !strings.Contains(errOut, "older version") {
+		t.Errorf("former bundle format: exit %d\n%s", code, errOut)
+	}
+
 	// The reply empties the laptop's outbox.
 	mustImportBundle(t, lap, reply)
 	if n, err := lap.PendingCount(ctx); err != nil || n != 0 {
