@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -455,6 +456,58 @@ func TestKeysOfALaptopEnrolledBefore(t *testing.T) {
 	}
 	if n, err := db.PendingCount(ctx); err != nil || n != 0 {
 		t.Errorf("pending after the reply: %d, %v", n, err)
+	}
+}
+
+func TestSyncWithHQThatRegistersNoKey(t *testing.T) {
+	ctx := context.Background()
+	f := MustHQ(t)
+
+	// Headquarters of a former version: no key registration.
+	inner := f.srv.Config.Handler
+	old := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == isync.PathEnrollmentKey {
+			http.NotFound(w, r)
+			return
+		}
+		inner.ServeHTTP(w, r)
+	}))
+	defer old.Close()
+
+	// A laptop enrolled before bundle keys still syncs with it; its
+	// bundles wait for a headquarters that registers its key.
+	dir := t.TempDir()
+	db, err := localdb.Open(ctx, filepath.Join(dir, "intiqa.db"), localdb.Options{Scope: provinceA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	token := f.mustToken(t, provinceA, selection.SyncSupervisor)
+	if err := db.Enroll(ctx, "admin", localdb.Enrollment{URL: old.URL, Token: token,
+		Province: provinceA, Role: selection.SyncSupervisor}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := isync.NewClient(db, filepath.Join(dir, "documents"), testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Sync(ctx, nil); err != nil {
+		t.Fatalf("sync with a headquarters that registers no key: %v", err)
+	}
+	if _, err := db.BundleKeys(ctx); !errors.Is(err, localdb.ErrNoKey) {
+		t.Errorf("bundle keys: %v, want ErrNoKey", err)
+	}
+
+	// A new enrollment needs the registration, and says so.
+	fresh, err := localdb.Open(ctx, filepath.Join(dir, "fresh.db"), localdb.Options{Scope: provinceA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	_, err = isync.Enroll(ctx, fresh, "admin", old.URL,
+		f.mustToken(t, provinceA, selection.SyncSupervisor), testOptions())
+	if err == nil || !strings.Contains(err.Error(), "register signing key") {
+		t.Errorf("enrolling with headquarters that registers no key: %v", err)
 	}
 }
 

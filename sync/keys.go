@@ -119,7 +119,9 @@ func registerKey(ctx context.Context, db *localdb.DB, c *resty.Client, actor,
 
 // ensureKeys gives a laptop enrolled before bundles were signed with
 // Ed25519 its keys: it registers one with headquarters, once, at its
-// next sync over the network.
+// next sync over the network. A headquarters that does not know the
+// registration yet (not upgraded) does not keep the laptop from syncing:
+// its bundles wait for the next attempt.
 func (c *Client) ensureKeys(ctx context.Context) error {
 	_, err := c.db.BundleKeys(ctx)
 	if !errors.Is(err, localdb.ErrNoKey) {
@@ -127,6 +129,11 @@ func (c *Client) ensureKeys(ctx context.Context) error {
 	}
 	id := localdb.TokenID(c.enr.Token)
 	hq, err := registerKey(ctx, c.db, c.http, c.opts.Actor, id)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound {
+		c.opts.Logger.Warn("headquarters does not register bundle keys yet", keyToken, id)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
