@@ -179,6 +179,13 @@ func TestEnrollAndSync(t *testing.T) {
 		answers); err != nil {
 		t.Fatal(err)
 	}
+	// An altered reply is refused with a message that says so.
+	altered := bytes.Replace(reply.Bytes(), []byte(`"province":"`),
+		[]byte(`"province":"0`), 1)
+	if _, err := ds.Sync.ImportBundle(ctx, bytes.NewReader(altered)); !errors.Is(err,
+		ui.ErrBundleRefused) {
+		t.Fatalf("altered reply: %v, want ui.ErrBundleRefused", err)
+	}
 	res, err := ds.Sync.ImportBundle(ctx, &reply)
 	if err != nil || res.Answers != 1 || res.Changes == 0 {
 		t.Fatalf("imported %+v: %v", res, err)

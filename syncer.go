@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -123,7 +124,7 @@ func (s *syncer) ExportBundle(ctx context.Context, w io.Writer) (int, error) {
 	}
 	n, err := sync.ExportBundle(ctx, s.db, w)
 	if err != nil {
-		return 0, fmt.Errorf("export bundle: %w", err)
+		return 0, fmt.Errorf("export bundle: %w", bundleError(err))
 	}
 	return n, nil
 }
@@ -138,9 +139,23 @@ func (s *syncer) ImportBundle(ctx context.Context, r io.Reader) (ui.BundleResult
 	sum, err := sync.ImportBundle(ctx, s.db, u.Name, r)
 	s.svc.Forget()
 	if err != nil {
-		return ui.BundleResult{}, fmt.Errorf("import bundle: %w", err)
+		return ui.BundleResult{}, fmt.Errorf("import bundle: %w", bundleError(err))
 	}
 	return ui.BundleResult{Answers: sum.Answers, Changes: sum.Changes}, nil
+}
+
+// bundleError marks a refused bundle with the window's error that tells
+// the user what to do.
+func bundleError(err error) error {
+	switch {
+	case errors.Is(err, sync.ErrBadSignature):
+		return fmt.Errorf("%w: %w", ui.ErrBundleRefused, err)
+	case errors.Is(err, sync.ErrOldBundle):
+		return fmt.Errorf("%w: %w", ui.ErrBundleOld, err)
+	case errors.Is(err, sync.ErrNoBundleKey):
+		return fmt.Errorf("%w: %w", ui.ErrBundleNoKey, err)
+	}
+	return err
 }
 
 // background tries a sync every backgroundSync until ctx ends; the

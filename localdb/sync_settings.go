@@ -2,6 +2,7 @@ package localdb
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -31,6 +32,11 @@ type Enrollment struct {
 	Token    string
 	Province string
 	Role     selection.SyncRole
+	// HQKey is headquarters' public key, which checks the bundles it
+	// writes: given back when headquarters registered the laptop's key
+	// (see SigningKey). Nil leaves the laptop without bundle keys until
+	// it registers one.
+	HQKey ed25519.PublicKey
 }
 
 // Setting returns one value of the synchronisation settings, "" if
@@ -93,6 +99,9 @@ func (db *DB) Enroll(ctx context.Context, actor string, e Enrollment) error {
 			if err := tx.putSetting(k, v); err != nil {
 				return err
 			}
+		}
+		if err := tx.putHQKey(TokenID(e.Token), e.HQKey); err != nil {
+			return err
 		}
 		return tx.audit("sync.enroll", "sync", e.Province, nil,
 			map[string]string{"url": e.URL, "role": string(e.Role)})

@@ -141,24 +141,6 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*Token, error) {
 	return t, nil
 }
 
-// TokenKey returns the key that signs the sync bundles of a token: the
-// token's hash, which both the laptop (from its token) and headquarters
-// (from its store) know.
-func (db *DB) TokenKey(ctx context.Context, id string) (*Token, []byte, error) {
-	var hash string
-	err := db.reader.QueryRowContext(ctx, `SELECT hash FROM sync_tokens WHERE id = ?`, id).Scan(&hash)
-	if err != nil {
-		return nil, nil, fmt.Errorf("token %s: %w", id, notFound(err))
-	}
-	t, err := scanToken(db.reader.QueryRowContext(ctx,
-		`SELECT `+tokenColumns+` FROM sync_tokens WHERE id = ?`, id))
-	if err != nil {
-		return nil, nil, fmt.Errorf("token %s: %w", id, err)
-	}
-	key, err := hex.DecodeString(hash)
-	return t, key, err
-}
-
 // Tokens lists the enrollment tokens, oldest first.
 func (db *DB) Tokens(ctx context.Context) ([]Token, error) {
 	var out []Token

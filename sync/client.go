@@ -162,14 +162,18 @@ func (l restyLogger) Errorf(f string, v ...any) { l.log.Debug(fmt.Sprintf(f, v..
 func (l restyLogger) Warnf(f string, v ...any)  { l.log.Debug(fmt.Sprintf(f, v...)) }
 func (l restyLogger) Debugf(f string, v ...any) { l.log.Debug(fmt.Sprintf(f, v...)) }
 
-// Enroll checks a token with headquarters at url and records the
-// enrollment in the laptop's store: the token must be for the store's
-// province.
+// Enroll checks a token with headquarters at url, registers the
+// laptop's bundle signing key for it, and records the enrollment in the
+// laptop's store: the token must be for the store's province. Enrolling
+// the same store again with the same token registers the same key; a
+// token whose key another store registered is refused (CodeKeyTaken):
+// that laptop needs a new token.
 func Enroll(ctx context.Context, db *localdb.DB, actor, url, token string,
 	opts Options) (*localdb.Enrollment, error) {
 	opts = opts.withDefaults()
 	var info EnrollmentInfo
-	resp, err := newResty(url, token, opts).R().SetContext(ctx).
+	c := newResty(url, token, opts)
+	resp, err := c.R().SetContext(ctx).
 		SetResult(&info).SetError(&ErrorBody{}).Get(PathEnrollment)
 	if err := answerError(resp, err); err != nil {
 		return nil, fmt.Errorf("enroll: %w", err)
@@ -178,7 +182,18 @@ func Enroll(ctx context.Context, db *localdb.DB, actor, url, token string,
 		return nil, fmt.Errorf("enroll: the token is for province %s, this laptop holds %s: %w",
 			info.Province, db.Scope(), localdb.ErrScope)
 	}
-	e := localdb.Enrollment{URL: url, Token: token, Province: info.Province, Role: info.Role}
+	if n, err := db.PendingCount(ctx); err != nil || n > 0 {
+		return nil, errors.Join(err, fmt.Errorf(
+			"enroll: %d decisions wait to be pushed with the current enrollment", n))
+	}
+
+	// Register the laptop's key: its bundles are signed with it.
+	hq, err := registerKey(ctx, db, c, actor, info.TokenID)
+	if err != nil {
+		return nil, fmt.Errorf("enroll: %w", err)
+	}
+	e := localdb.Enrollment{URL: url, Token: token, Province: info.Province, Role: info.Role,
+		HQKey: hq}
 	if err := db.Enroll(ctx, actor, e); err != nil {
 		return nil, err
 	}
@@ -233,8 +248,10 @@ func (c *Client) Sync(ctx context.Context, progress func(Progress)) error {
 		progress = func(Progress) {}
 	}
 	// A push that headquarters refuses does not keep the laptop from
-	// receiving its province's changes.
-	err := c.Push(ctx, progress)
+	// receiving its province's changes, nor does a failed registration
+	// of its bundle key.
+	err := c.ensureKeys(ctx)
+	err = errors.Join(err, c.Push(ctx, progress))
 	if ctx.Err() == nil {
 		err = errors.Join(err, c.Pull(ctx, progress))
 	}

@@ -2,6 +2,7 @@ package sync_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -91,8 +92,8 @@ func TestParseBearer(t *testing.T) {
 }
 
 // FuzzRequestDecoders runs every decoder of what reaches headquarters
-// (a push's body, a pull's query, the Authorization header, a bundle's
-// envelope) on arbitrary input: none may panic, and what one accepts
+// (a push's body, a pull's query, the Authorization header, a key
+// registration, a bundle's envelope) on arbitrary input: none may panic, and what one accepts
 // must meet its contract. The seeds are the tests' tables.
 func FuzzRequestDecoders(f *testing.F) {
 	for _, c := range append(goodRequests(), badRequests()...) {
@@ -109,6 +110,7 @@ func FuzzRequestDecoders(f *testing.F) {
 	f.Add([]byte(`{"format":"intiqa.bundle/1","direction":"to-hq","token_id":"0123456789ab",`+
 		`"province":"09.163","created_at":"2024-05-20T10:00:00Z","payload":"","signature":""}`),
 		"", "", "")
+	f.Add([]byte(`{"public_key":"`+strings.Repeat("A", 43)+`="}`), "", "", "")
 	f.Fuzz(func(t *testing.T, body []byte, encoding, query, header string) {
 		if req, err := isync.DecodePushRequest("application/json", encoding, bytes.NewReader(body)); err == nil {
 			checkPush(t, req)
@@ -120,6 +122,10 @@ func FuzzRequestDecoders(f *testing.F) {
 		if tok, err := isync.ParseBearer(header); err == nil &&
 			(tok == "" || strings.TrimSpace(tok) != tok) {
 			t.Errorf("header %q gave token %q", header, tok)
+		}
+		if key, err := isync.DecodeKeyRegistration("application/json",
+			bytes.NewReader(body)); err == nil && len(key) != ed25519.PublicKeySize {
+			t.Errorf("key registration accepted with a %d-byte key", len(key))
 		}
 		if b, err := isync.DecodeBundle(body, isync.ToHQ); err == nil &&
 			(b.Format != isync.BundleFormat || b.Direction != isync.ToHQ) {

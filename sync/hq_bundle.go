@@ -2,7 +2,9 @@ package sync
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -15,26 +17,25 @@ import (
 func marshalJSON(v any) ([]byte, error) { return json.Marshal(v) }
 
 // ImportLaptopBundle applies at headquarters a bundle a laptop exported,
-// with the same checks and idempotency as a push: its token must be
-// valid and of the bundle's province, and decisions applied before
-// answer duplicate. It returns the token and the answers, which go back
+// with the same checks and idempotency as a push: it must be signed with
+// the key the laptop registered for its token, the token must be valid
+// and of the bundle's province, and decisions applied before answer
+// duplicate. It returns the token and the answers, which go back
 // to the laptop in the reply bundle.
 func ImportLaptopBundle(ctx context.Context, hq *localdb.DB, r io.Reader) (*localdb.Token,
 	[]selection.DecisionResult, error) {
 	var tok *localdb.Token
-	_, content, err := ReadBundle(r, ToHQ, func(id string) ([]byte, error) {
-		t, key, err := hq.TokenKey(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if !t.RevokedAt.IsZero() {
-			return nil, fmt.Errorf("token %s: %w", id, localdb.ErrRevoked)
-		}
+	b, content, err := ReadBundle(r, ToHQ, func(id string) (ed25519.PublicKey, error) {
+		t, key, err := tokenKey(ctx, hq, id)
 		tok = t
-		return key, nil
+		return key, err
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	if b.Province != tok.Province {
+		return nil, nil, fmt.Errorf("bundle of province %s from a token of province %s: %w",
+			b.Province, tok.Province, localdb.ErrScope)
 	}
 	if len(content.Decisions) == 0 {
 		return tok, nil, nil
@@ -59,12 +60,15 @@ func ImportLaptopBundle(ctx context.Context, hq *localdb.DB, r io.Reader) (*loca
 // since (0 for all of them), and returns how many changes it holds.
 func WriteProvinceBundle(ctx context.Context, hq *localdb.DB, w io.Writer, tokenID string,
 	since int64, answers []selection.DecisionResult) (int, error) {
-	t, key, err := hq.TokenKey(ctx, tokenID)
+	// Only a laptop that registered its key holds headquarters' key, to
+	// check the bundle with.
+	t, _, err := tokenKey(ctx, hq, tokenID)
 	if err != nil {
 		return 0, err
 	}
-	if !t.RevokedAt.IsZero() {
-		return 0, fmt.Errorf("token %s: %w", tokenID, localdb.ErrRevoked)
+	key, err := hq.HQKey(ctx)
+	if err != nil {
+		return 0, err
 	}
 	content := &BundleContent{Answers: answers}
 	n := 0
@@ -82,4 +86,20 @@ func WriteProvinceBundle(ctx context.Context, hq *localdb.DB, w io.Writer, token
 	}
 	b := Bundle{Direction: ToLaptop, TokenID: t.ID, Province: t.Province, CreatedAt: time.Now().UTC()}
 	return n, WriteBundle(w, b, key, content)
+}
+
+// tokenKey returns a valid token and the public key its laptop
+// registered, with an error that says what to do when it has none.
+func tokenKey(ctx context.Context, hq *localdb.DB, id string) (*localdb.Token,
+	ed25519.PublicKey, error) {
+	t, key, err := hq.TokenPublicKey(ctx, id)
+	switch {
+	case errors.Is(err, localdb.ErrNoKey):
+		return nil, nil, fmt.Errorf("%w (%v)", ErrNoBundleKey, err)
+	case err != nil:
+		return nil, nil, err
+	case !t.RevokedAt.IsZero():
+		return nil, nil, fmt.Errorf("token %s: %w", id, localdb.ErrRevoked)
+	}
+	return t, key, nil
 }

@@ -105,6 +105,7 @@ func (s *Server) routes() []route {
 		r(http.MethodGet, PathHealth, s.handleHealth),
 		r(http.MethodGet, PathOpenAPI, s.handleOpenAPI),
 		r(http.MethodGet, PathEnrollment, s.authed(nil, s.handleEnrollment)),
+		r(http.MethodPost, PathEnrollmentKey, s.authed(nil, s.handleEnrollmentKey)),
 		r(http.MethodGet, PathProgress, s.authed(onlyRoles(selection.SyncCoordinator), s.handleProgress)),
 		r(http.MethodGet, PathChanges, s.authed(ownProvince, s.handleChanges)),
 		r(http.MethodPost, PathDecisions, s.authed(pushers, s.handleDecisions)),

@@ -80,6 +80,9 @@ type EnrollmentInfo struct {
 	TokenID  string             `json:"token_id"`
 	Province string             `json:"province"`
 	Role     selection.SyncRole `json:"role"`
+	// HQKey is headquarters' Ed25519 public key, which checks the
+	// bundles it writes: in the answer to a key registration.
+	HQKey []byte `json:"hq_public_key,omitempty"`
 }
 
 // ErrorBody is the body of every error answer.

@@ -42,6 +42,20 @@ var ErrDataDirUnusable = errors.New("data folder not usable")
 // the app does not start an empty store elsewhere.
 var ErrDataDirMissing = errors.New("chosen data folder missing")
 
+// ErrBundleRefused is returned by a Syncer for a bundle file whose
+// signature does not hold: altered, or not written by headquarters for
+// this laptop. Nothing was changed.
+var ErrBundleRefused = errors.New("sync bundle refused")
+
+// ErrBundleOld is returned by a Syncer for a bundle file of a former
+// format, which must be written again. Nothing was changed.
+var ErrBundleOld = errors.New("sync bundle of a former version")
+
+// ErrBundleNoKey is returned by a Syncer when the laptop has no key to
+// sign or check bundles yet: it gets one at its next sync over the
+// network, or by enrolling again.
+var ErrBundleNoKey = errors.New("no bundle key on this laptop")
+
 // Dataset is what the window works on once a store is open: the service
 // layer over it, whether it is the demonstration, and the optional
 // parts that plug in.

@@ -81,6 +81,15 @@ func userMessage(err error) string {
 			"le disque qui le porte, puis réessayez.")
 	case errors.Is(err, ErrEnrollUnavailable):
 		return tr("L'inscription auprès du siège n'est pas encore possible dans cette version.")
+	case errors.Is(err, ErrBundleRefused):
+		return tr("Ce paquet est refusé : il a été modifié, ou le siège ne l'a pas écrit pour " +
+			"ce poste. Rien n'a changé sur ce poste. Demandez au siège un nouveau paquet.")
+	case errors.Is(err, ErrBundleOld):
+		return tr("Ce paquet a été écrit par une version antérieure d'Intiqa : il est refusé " +
+			"et rien n'a changé. Faites-le écrire à nouveau avec la version actuelle.")
+	case errors.Is(err, ErrBundleNoKey):
+		return tr("Ce poste n'a pas encore de clé pour signer les paquets : synchronisez-le une " +
+			"fois par le réseau, ou enrôlez-le à nouveau, puis réessayez.")
 	case errors.Is(err, context.Canceled):
 		return tr("Opération annulée.")
 	case errors.Is(err, office.ErrInvalid):

@@ -16,6 +16,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -200,17 +201,15 @@ func TestBundleRoundTrip(t *testing.T) {
 	province := a.ProvinceCode()
 	token := MustTokenCreate(t, hqPath, province, "supervisor")
 
-	// An enrolled laptop with no network imports the province's bundle.
+	// A laptop enrolls over the network, registering its bundle key;
+	// with no network since, it imports the province's bundle.
 	dir := t.TempDir()
 	lap, err := localdb.Open(ctx, filepath.Join(dir, "laptop.db"), localdb.Options{Scope: province})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer lap.Close()
-	if err := lap.Enroll(ctx, "admin", localdb.Enrollment{Token: token, Province: province,
-		Role: selection.SyncSupervisor}); err != nil {
-		t.Fatal(err)
-	}
+	mustEnrollWith(t, hqPath, lap, token)
 	pull := filepath.Join(dir, "pull.bundle")
 	if code, out, errOut := MustRun(t, "bundle", "export", "--db", hqPath, "--token",
 		localdb.TokenID(token), "--out", pull); code != 0 {
@@ -259,6 +258,15 @@ func TestBundleRoundTrip(t *testing.T) {
 		t.Errorf("altered bundle imported\n%s", errOut)
 	}
 
+	// A bundle of the former HMAC format is refused as such.
+	b.Format = "intiqa.bundle/1"
+	raw, _ = json.Marshal(b)
+	os.WriteFile(bad, raw, 0o600)
+	code, _, errOut := MustRun(t, "bundle", "import", "--db", hqPath, "--in", bad)
+	if code == 0 || !strings.Contains(errOut, "older version") {
+		t.Errorf("former bundle format: exit %d\n%s", code, errOut)
+	}
+
 	// The reply empties the laptop's outbox.
 	mustImportBundle(t, lap, reply)
 	if n, err := lap.PendingCount(ctx); err != nil || n != 0 {
@@ -271,6 +279,23 @@ func TestBundleRoundTrip(t *testing.T) {
 	defer hq.Close()
 	if rs, err := hq.Reviews(ctx, "D1"); err != nil || len(rs) != 1 || rs[0].ID != "R1" {
 		t.Errorf("headquarters reviews: %v, %v", rs, err)
+	}
+}
+
+// mustEnrollWith enrolls a laptop store with headquarters' store at
+// hqPath, served on loopback for the time of the enrollment.
+func mustEnrollWith(tb testing.TB, hqPath string, lap *localdb.DB, token string) {
+	tb.Helper()
+	ctx := context.Background()
+	hq, err := localdb.Open(ctx, hqPath, localdb.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer hq.Close()
+	srv := httptest.NewServer(isync.NewServer(hq, tb.TempDir(), slog.New(slog.DiscardHandler)))
+	defer srv.Close()
+	if _, err := isync.Enroll(ctx, lap, "admin", srv.URL, token, isync.Options{}); err != nil {
+		tb.Fatal(err)
 	}
 }
 
