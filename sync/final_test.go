@@ -371,3 +371,39 @@ func TestWithdrawalOnRunInForce(t *testing.T) {
 		t.Errorf("a1's withdrawals: %+v, %v", ws, err)
 	}
 }
+
+// TestFinalConflictFoundByPull: a2 pulls a1's run before pushing its
+// own: its run waits among the conflicts without being pushed, and a2
+// shows a1's run.
+func TestFinalConflictFoundByPull(t *testing.T) {
+	ctx := context.Background()
+	f := MustHQ(t)
+	a1 := MustLaptop(t, f, "a1", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	a2 := MustLaptop(t, f, "a2", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	a1.mustSync(t)
+	a2.mustSync(t)
+	commitFinal(t, a1, "fin-a1", decidedAt, f.docsA[0].ApplicantID)
+	commitFinal(t, a2, "fin-a2", decidedAt, f.docsA[1].ApplicantID)
+	a1.mustSync(t)
+	if err := a2.c.Pull(ctx, func(isync.Progress) {}); err != nil {
+		t.Fatal(err)
+	}
+	conflicts, err := a2.c.Conflicts(ctx)
+	if err != nil || len(conflicts) != 1 || conflicts[0].Kind != selection.KindFinalRun {
+		t.Fatalf("a2 conflicts: %+v, %v", conflicts, err)
+	}
+	if n, _ := a2.db.PendingCount(ctx); n != 0 {
+		t.Errorf("%d decisions still to push", n)
+	}
+	if got := finalOf(t, "a2", a2.db); got[0] != "run fin-a1" {
+		t.Errorf("a2 shows %s in force, want fin-a1", got[0])
+	}
+	a2.mustSync(t)
+	checkNotAt(t, "headquarters", f.db, "fin-a2")
+	if err := a2.c.Resolve(ctx, "sup2", conflicts[0].ID, selection.KeepMine); err != nil {
+		t.Fatal(err)
+	}
+	a2.mustSync(t)
+	a1.mustSync(t)
+	checkSameFinal(t, f, "fin-a2", a1, a2)
+}
