@@ -90,6 +90,9 @@ func (s *syncer) Conflicts(ctx context.Context) ([]ui.Conflict, error) {
 		out[i] = ui.Conflict{ID: c.ID, ApplicantID: c.Key, What: string(c.Kind),
 			Local: compact(c.Mine), Remote: compact(c.Theirs), RemoteBy: c.By,
 			RemoteAt: c.DetectedAt}
+		if c.Kind == selection.KindFinalRun {
+			out[i].Final = s.finalConflict(ctx, c)
+		}
 	}
 	return out, nil
 }

@@ -100,11 +100,15 @@ func (db *DB) AllAttendance(ctx context.Context) ([]selection.Attendance, error)
 
 // LatestRun returns the latest run of a kind recorded in the store, by
 // commit time (start time for a run recorded uncommitted, as
-// headquarters records its pre-selections), or ErrNotFound.
+// headquarters records its pre-selections), or ErrNotFound. A final
+// selection run in force for sync (see finalKey) comes first: a run
+// another laptop committed later replaces it only once it lands at
+// headquarters.
 func (db *DB) LatestRun(ctx context.Context, kind selection.RunKind) (*selection.Run, error) {
 	var id string
 	err := db.reader.QueryRowContext(ctx, `SELECT id FROM runs WHERE kind = ?
-		ORDER BY coalesce(nullif(committed_at, ''), started_at) DESC, id DESC LIMIT 1`,
+		ORDER BY id IN (SELECT version FROM sync_heads WHERE kind = 'final_run') DESC,
+		coalesce(nullif(committed_at, ''), started_at) DESC, id DESC LIMIT 1`,
 		string(kind)).Scan(&id)
 	if err != nil {
 		return nil, fmt.Errorf("latest %s run: %w", kind, notFound(err))

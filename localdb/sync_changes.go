@@ -167,7 +167,13 @@ func (tx *Tx) currentChange(kind selection.SyncKind, key string) (*selection.Cha
 			return nil, notFound(err)
 		}
 	case selection.KindFinalRun:
+		// The province's final selection: the run in force.
 		e.kind = selection.KindRun
+		err := tx.queryRow(`SELECT version FROM sync_heads WHERE kind = ? AND key = ?`,
+			string(kind), key).Scan(&e.key)
+		if err != nil {
+			return nil, notFound(err)
+		}
 	}
 	return readChange(tx.ctx, tx.tx, e)
 }

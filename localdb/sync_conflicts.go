@@ -51,9 +51,10 @@ func (db *DB) Conflicts(ctx context.Context) ([]selection.Conflict, error) {
 // ResolveConflict records a supervisor's choice on a conflict. The
 // chosen version is written again as a new decision of this laptop, based
 // on headquarters' version, so the resolution syncs like any other
-// decision. A decision headquarters rejected, a final selection run or a
-// withdrawal (records written once) can only be given up (KeepTheirs).
-// ErrSyncFirst: headquarters' version has not been pulled yet.
+// decision; for the province's final selection, see resolveFinal. A
+// decision headquarters rejected or a withdrawal (a record written once)
+// can only be given up (KeepTheirs). ErrSyncFirst: headquarters' version
+// has not been pulled yet.
 func (db *DB) ResolveConflict(ctx context.Context, actor, id string, choice selection.Resolution) error {
 	return db.update(ctx, actor, func(tx *Tx) error {
 		c, err := scanConflict(tx.queryRow(`SELECT `+conflictColumns+`
@@ -81,6 +82,8 @@ func (tx *Tx) rewriteChoice(c *selection.Conflict, choice selection.Resolution) 
 	switch {
 	case choice != selection.KeepMine && choice != selection.KeepTheirs:
 		return fmt.Errorf("conflict %s: unknown choice %q", c.ID, choice)
+	case c.Kind == selection.KindFinalRun && c.Status == selection.DecisionConflict:
+		return tx.resolveFinal(c, choice)
 	case choice == selection.KeepTheirs && (once || c.Status == selection.DecisionRejected):
 		return nil // giving up this laptop's decision is all there is to do
 	case once || c.Status == selection.DecisionRejected:
@@ -118,8 +121,9 @@ func (tx *Tx) checkTheirsPulled(c *selection.Conflict) error {
 		return err
 	}
 	var n int
-	err = tx.queryRow(`SELECT count(*) FROM sync_conflicts
-		WHERE kind = ? AND key = ? AND id = ?`, string(c.Kind), c.Key, head).Scan(&n)
+	err = tx.queryRow(`SELECT count(*) FROM sync_conflicts WHERE kind = ? AND key = ?
+		AND (CASE kind WHEN 'final_run' THEN json_extract(mine, '$.Run.ID') ELSE id END) = ?`,
+		string(c.Kind), c.Key, head).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("read conflicts: %w", err)
 	}

@@ -59,7 +59,7 @@ func (tx *Tx) queueDecision(action string, after any) error {
 	if err != nil {
 		return err
 	}
-	return tx.setHead(kind, key, itemID(node, seq))
+	return tx.setHead(kind, key, headVersion(itemID(node, seq), data))
 }
 
 // decisionData returns the decision a write records, as it is pushed:
@@ -81,7 +81,8 @@ func (tx *Tx) decisionData(kind selection.SyncKind, after any) (any, error) {
 }
 
 // decisionKey names the record a decision is taken on: the unit whose
-// versions are compared. For a review it is the document.
+// versions are compared. For a review it is the document; for a final
+// selection run, the province's final selection (see finalKey).
 func decisionKey(kind selection.SyncKind, data any) (string, error) {
 	switch v := data.(type) {
 	case *selection.Review:
@@ -95,10 +96,7 @@ func decisionKey(kind selection.SyncKind, data any) (string, error) {
 	case *selection.ScoreSheet:
 		return v.ID, nil
 	case *selection.FinalRunData:
-		// TODO(sync): two laptops of a province committing two final
-		// selections offline both land, as two runs; keying them by
-		// province would make the second a conflict.
-		return v.Run.ID, nil
+		return finalKey(v.Run.Scope), nil
 	case *selection.Withdrawal:
 		return v.ID, nil
 	}

@@ -93,11 +93,10 @@ func (tx *Tx) applyChange(c selection.Change, pendingAny bool) error {
 		})
 	case selection.KindRun:
 		return applyAs(c, func(r *selection.Run) error {
-			if r.Kind != selection.RunFinal {
-				return tx.replicaRun(r)
+			if err := tx.replicaRun(r); err != nil || r.Kind != selection.RunFinal {
+				return err
 			}
-			return tx.applyDecided(selection.KindFinalRun, r.ID, c, pendingAny,
-				func() error { return tx.replicaRun(r) })
+			return tx.applyFinalRun(r, c, pendingAny)
 		})
 	case selection.KindOutcome:
 		return applyAs(c, tx.replicaOutcome)
@@ -163,7 +162,7 @@ func (tx *Tx) applyDecided(kind selection.SyncKind, key string, c selection.Chan
 			return err
 		}
 		if len(pend) > 0 {
-			i := slices.IndexFunc(pend, func(it outboxItem) bool { return it.ID == c.Version })
+			i := slices.IndexFunc(pend, func(it outboxItem) bool { return it.version() == c.Version })
 			switch {
 			case i >= 0: // ours, applied at headquarters
 				for _, it := range pend[:i+1] {

@@ -166,8 +166,9 @@ func (tx *Tx) applyPushed(from Pusher, b *pushBatch, it Pushed) (selection.Decis
 		return res, fmt.Errorf("record decision %s: %w", it.ID, err)
 	}
 	res.Status = selection.DecisionApplied
-	b.applied[it.ID], b.heads[ref] = true, it.ID
-	return res, tx.setHead(it.Kind, key, it.ID)
+	version := headVersion(it.ID, d)
+	b.applied[it.ID], b.heads[ref] = true, version
+	return res, tx.setHead(it.Kind, key, version)
 }
 
 // pushBatch is what the decisions of a batch need to know of

@@ -164,7 +164,7 @@ func readRun(ctx context.Context, q querier, key string) (*record, error) {
 	}
 	rec := &record{data: r}
 	if r.Kind == selection.RunFinal {
-		rec.headKind, rec.headKey = selection.KindFinalRun, r.ID
+		rec.headKind, rec.headKey = selection.KindFinalRun, finalKey(r.Scope)
 	}
 	return rec, nil
 }

@@ -71,7 +71,10 @@ type Decision struct {
 }
 
 // FinalRunData is the Data of a final_run decision: the run and its
-// outcomes.
+// outcomes. The decisions of a province's final selection are all taken
+// on one record, the province's final selection, whose version is the ID
+// of the run in force: a laptop's run based on another run than the one
+// in force at headquarters is a conflict.
 type FinalRunData struct {
 	Run      Run
 	Outcomes []Outcome

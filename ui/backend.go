@@ -171,6 +171,23 @@ type Conflict struct {
 	Remote      string // the other decision, in words
 	RemoteBy    string
 	RemoteAt    time.Time
+	// Final, for a conflict on the province's final selection, shows the
+	// two runs in place of Local and Remote.
+	Final *FinalConflict
+}
+
+// FinalConflict is a conflict on the province's final selection: this
+// laptop's run, and the one another laptop put in force first. Only one
+// final selection holds for a province.
+type FinalConflict struct {
+	Local, Remote FinalRun
+}
+
+// FinalRun is a final selection run as a conflict shows it.
+type FinalRun struct {
+	By                string    // who ran it
+	At                time.Time // when it was committed
+	Selected, Waiting int       // -1 when not known on this laptop
 }
 
 // Syncer is the sync client as the window uses it; package sync

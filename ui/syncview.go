@@ -180,13 +180,39 @@ func (s *syncScreen) conflictRow(c Conflict) fyne.CanvasObject {
 	text := fmt.Sprintf("%s · %s — %s : %s · %s (%s, %s) : %s", c.ApplicantID, c.What,
 		trRaw("ce poste"), c.Local, trRaw("autre poste"), c.RemoteBy,
 		c.RemoteAt.Local().Format(time.DateTime), c.Remote)
+	var body fyne.CanvasObject = value(display(text))
+	if c.Final != nil {
+		body = container.NewVBox(paragraph(finalConflictText(c.Final)),
+			caption(trRaw("Une seule sélection finale vaut pour la province. Garder celle de "+
+				"ce poste la fait remplacer l'autre, au siège puis sur les autres postes ; "+
+				"garder l'autre retire celle de ce poste, avec les désistements enregistrés "+
+				"dessus.")))
+	}
 	keep := widget.NewButton(tr("Garder la décision de ce poste"), func() { s.onResolve(c.ID, true) })
 	take := widget.NewButton(tr("Garder l'autre décision"), func() { s.onResolve(c.ID, false) })
 	if !s.sess.svc.Can(office.ActResolveConflicts) {
 		keep.Disable()
 		take.Disable()
 	}
-	return container.NewBorder(nil, nil, nil, container.NewHBox(keep, take), value(display(text)))
+	return container.NewBorder(nil, nil, nil, container.NewHBox(keep, take), body)
+}
+
+// finalConflictText puts a conflict on the province's final selection in
+// words: the two runs.
+func finalConflictText(f *FinalConflict) string {
+	return trRaw("Sélection finale de la province") + " — " + trRaw("ce poste") + " : " +
+		finalRunText(f.Local) + " · " + trRaw("autre poste") + " : " + finalRunText(f.Remote)
+}
+
+// finalRunText describes one final selection run of a conflict.
+func finalRunText(r FinalRun) string {
+	data := map[string]any{"By": r.By, "At": r.At.Local().Format("02/01/2006 15:04"),
+		"Selected": formatCount(r.Selected), "Waiting": formatCount(r.Waiting)}
+	if r.Selected < 0 {
+		return trRaw("lancée par {{.By}} le {{.At}}", data)
+	}
+	return trRaw("lancée par {{.By}} le {{.At}} (sélectionnés : {{.Selected}}, "+
+		"liste d'attente : {{.Waiting}})", data)
 }
 
 // onResolve settles a conflict and reloads the queue.
