@@ -89,6 +89,9 @@ func (s *syncer) Conflicts(ctx context.Context) ([]ui.Conflict, error) {
 		out[i] = ui.Conflict{ID: c.ID, ApplicantID: c.Key, What: string(c.Kind),
 			Local: compact(c.Mine), Remote: compact(c.Theirs), RemoteBy: c.By,
 			RemoteAt: c.DetectedAt}
+		if c.Status == selection.DecisionRejected {
+			out[i].Reason = c.Reason
+		}
 	}
 	return out, nil
 }
@@ -139,6 +142,9 @@ func (s *syncer) ImportBundle(ctx context.Context, r io.Reader) (ui.BundleResult
 	s.svc.Forget()
 	if err != nil {
 		return ui.BundleResult{}, fmt.Errorf("import bundle: %w", err)
+	}
+	if _, err := s.c.PruneDocuments(ctx); err != nil {
+		s.log.Warn("prune document files", keyErr, err)
 	}
 	return ui.BundleResult{Answers: sum.Answers, Changes: sum.Changes}, nil
 }

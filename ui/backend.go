@@ -157,6 +157,10 @@ type Conflict struct {
 	Remote      string // the other decision, in words
 	RemoteBy    string
 	RemoteAt    time.Time
+	// Reason is why headquarters refused this laptop's decision outright
+	// (its applicant moved to another province, say); "" for a conflict
+	// with another laptop's decision.
+	Reason string
 }
 
 // Syncer is the sync client as the window uses it; package sync
