@@ -330,7 +330,12 @@ func (tx *Tx) provinceOf(d any) (string, error) {
 		return one("document "+v.DocumentID, `SELECT a.province_code FROM documents d
 			JOIN applicants a ON a.id = d.applicant_id WHERE d.id = ?`, v.DocumentID)
 	case *selection.InterviewSession:
-		return v.ProvinceCode, nil
+		// A session stays in the province that holds it.
+		p, err := session(v.ID)
+		if errors.Is(err, ErrNotFound) {
+			return v.ProvinceCode, nil
+		}
+		return p, err
 	case *selection.Convocation:
 		// Its applicant is checked by checkApplicantScope.
 		return session(v.SessionID)

@@ -391,6 +391,36 @@ func TestPushOnForeignApplicantStillRefused(t *testing.T) {
 	if status, body := request(t, http.MethodPost, urlB, tokenB, b, hdr); status != http.StatusForbidden {
 		t.Errorf("B's convocation into A's session: %d %s, want 403", status, body)
 	}
+	// Nor take A's session into its province, and A may not give it to
+	// B: a session never changes province.
+	s, err := f.db.Session(context.Background(), "S-a1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ProvinceCode = provinceB
+	d := decision("y.2", selection.KindSession, s)
+	if b, err = json.Marshal(isync.PushRequest{Decisions: []selection.Decision{d}}); err != nil {
+		t.Fatal(err)
+	}
+	if status, body := request(t, http.MethodPost, urlB, tokenB, b, hdr); status != http.StatusForbidden {
+		t.Errorf("B's push of A's session: %d %s, want 403", status, body)
+	}
+	d.ID = "x.6"
+	status, body = push(d)
+	if err := json.Unmarshal(body, &resp); err != nil || len(resp.Results) != 1 ||
+		resp.Results[0].Current == nil {
+		t.Fatalf("A's push of its session on no version: %d %s (%v)", status, body, err)
+	}
+	d.ID, d.Base = "x.7", resp.Results[0].Current.Version
+	status, body = push(d)
+	if err := json.Unmarshal(body, &resp); status != http.StatusOK || err != nil ||
+		len(resp.Results) != 1 || resp.Results[0].Status != selection.DecisionRejected {
+		t.Errorf("A giving its session to B: %d %s (%v)", status, body, err)
+	}
+	if s, err := f.db.Session(context.Background(), "S-a1"); err != nil ||
+		s.ProvinceCode != provinceA {
+		t.Errorf("A's session after the pushes: %+v, %v", s, err)
+	}
 }
 
 // sameCounts compares two counts by kind, a missing kind counting 0.
