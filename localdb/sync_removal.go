@@ -31,7 +31,8 @@ func (tx *Tx) applyRemoval(r *selection.Removal) error {
 // their attendance and score sheets, and the versions of those decided
 // records. This laptop's pending decisions about them cannot apply at
 // headquarters any more: they move to the conflicts, rejected with the
-// reason, for a supervisor to see. Withdrawals stay: they are records of
+// reason, for a supervisor to see, and the open conflicts about them
+// become rejections too. Withdrawals stay: they are records of
 // the province's final selection. The files of removed documents are
 // deleted after the transaction, by PruneFiles. It is audited when it
 // removed anything.
@@ -41,9 +42,21 @@ func (tx *Tx) removeApplicant(id, to string) error {
 	if err := notFound(err); err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("read applicant %s: %w", id, err)
 	}
-	rejected, err := tx.rejectPendingOn(id, MovedReason(id, tx.db.scope, to))
+	reason := MovedReason(id, tx.db.scope, to)
+	rejected, err := tx.rejectPendingOn(id, reason)
 	if err != nil {
 		return err
+	}
+	// A conflict about them waiting for a supervisor can no longer be
+	// settled with headquarters' version, which this laptop will not
+	// receive: it becomes a rejection, which the supervisor gives up.
+	_, err = tx.exec(`UPDATE sync_conflicts SET status = 'rejected', reason = ?2
+		WHERE resolved_at = '' AND status = 'conflict' AND (
+			(kind = 'review' AND key IN (SELECT id FROM documents WHERE applicant_id = ?1))
+			OR (kind IN ('convocation', 'attendance', 'score_sheet')
+				AND json_extract(mine, '$.ApplicantID') = ?1))`, id, reason)
+	if err != nil {
+		return fmt.Errorf("reject conflicts on applicant %s: %w", id, err)
 	}
 	if _, err := tx.exec(`DELETE FROM sync_heads WHERE
 		(kind = 'review' AND key IN (SELECT id FROM documents WHERE applicant_id = ?1))

@@ -132,7 +132,11 @@ func rejectedConflict(tb testing.TB, db *localdb.DB, decision string) *selection
 			return &cs[i]
 		}
 	}
-	tb.Fatalf("no conflict about decision %s among %+v", decision, cs)
+	var ids []string
+	for _, c := range cs {
+		ids = append(ids, c.ID)
+	}
+	tb.Fatalf("no conflict about decision %s among %v", decision, ids)
 	return nil
 }
 
@@ -185,9 +189,36 @@ func TestApplicantMovesProvince(t *testing.T) {
 		}
 	}
 
-	// Decisions pending when the applicant moves: on a1, a second review
-	// of the mover's document beside a review of another applicant; on
-	// a2, a review of the mover's other document.
+	// On a2, two decisions on the mover wait: one becomes a conflict with
+	// a later review of a1, the other stays pending.
+	third := review("R-mover-a2", shared, selection.VerdictRejected)
+	third.Version = 2
+	pendingA2 := review("R-mover-a2b", f.docsA[0], selection.VerdictRejected)
+	pendingA2.Version = 2
+	for _, r := range []*selection.Review{third, pendingA2} {
+		if err := a2.db.AddReview(ctx, "sup", r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a2Pending, err := a2.db.Outbox(ctx, 10)
+	if err != nil || len(a2Pending) != 2 {
+		t.Fatalf("a2 outbox: %v, %v", a2Pending, err)
+	}
+	later := review("R-shared-a1", shared, selection.VerdictAccepted)
+	later.Version = 2
+	if err := a1.db.AddReview(ctx, "sup", later); err != nil {
+		t.Fatal(err)
+	}
+	a1.mustSync(t)
+	if err := a2.c.Pull(ctx, func(isync.Progress) {}); err != nil {
+		t.Fatal(err)
+	}
+	if c := rejectedConflict(t, a2.db, a2Pending[0].ID); c.Status != selection.DecisionConflict {
+		t.Fatalf("a2: its review of %s is %s, want a conflict", shared.ID, c.Status)
+	}
+
+	// Decisions pending on a1 when the applicant moves: a second review
+	// of the mover's document beside a review of another applicant.
 	second := review("R-mover-again", f.docsA[0], selection.VerdictRejected)
 	second.Version = 2
 	for _, r := range []*selection.Review{second, review("R-other", f.docsA[2],
@@ -199,15 +230,6 @@ func TestApplicantMovesProvince(t *testing.T) {
 	a1Pending, err := a1.db.Outbox(ctx, 10)
 	if err != nil || len(a1Pending) != 2 {
 		t.Fatalf("a1 outbox: %v, %v", a1Pending, err)
-	}
-	third := review("R-mover-a2", shared, selection.VerdictRejected)
-	third.Version = 2
-	if err := a2.db.AddReview(ctx, "sup", third); err != nil {
-		t.Fatal(err)
-	}
-	a2Pending, err := a2.db.Outbox(ctx, 10)
-	if err != nil || len(a2Pending) != 1 {
-		t.Fatalf("a2 outbox: %v, %v", a2Pending, err)
 	}
 
 	moveApplicant(t, f, mover, communeOf(t, f, f.docsB[0].ApplicantID))
@@ -231,15 +253,26 @@ func TestApplicantMovesProvince(t *testing.T) {
 		t.Errorf("hq: the rejected review applied: %v, %v", rs, err)
 	}
 	// a2 pulls before pushing: its pending decision on the mover is
-	// rejected on the laptop, with the same reason, and never pushed.
+	// rejected on the laptop, with the same reason, and never pushed; its
+	// conflict on them becomes a rejection, which a supervisor gives up.
 	if err := a2.c.Pull(ctx, func(isync.Progress) {}); err != nil {
 		t.Fatal(err)
 	}
-	if c := rejectedConflict(t, a2.db, a2Pending[0].ID); c.Reason != reason {
-		t.Errorf("a2: pending decision on the mover: reason %q, want %q", c.Reason, reason)
+	for _, d := range a2Pending {
+		if c := rejectedConflict(t, a2.db, d.ID); c.Status != selection.DecisionRejected ||
+			c.Reason != reason {
+			t.Errorf("a2: decision on the mover %s: %s %q, want rejected %q", d.ID, c.Status,
+				c.Reason, reason)
+		}
 	}
 	if n, err := a2.db.PendingCount(ctx); err != nil || n != 0 {
 		t.Errorf("a2: %d decisions still pending (%v)", n, err)
+	}
+	if err := a2.c.Resolve(ctx, "sup", a2Pending[0].ID, selection.KeepMine); err == nil {
+		t.Error("a2: a rejected decision on the mover taken again")
+	}
+	if err := a2.c.Resolve(ctx, "sup", a2Pending[0].ID, selection.KeepTheirs); err != nil {
+		t.Errorf("a2: giving up the decision on the mover: %v", err)
 	}
 	a2.mustSync(t)
 	b1.mustSync(t)
@@ -268,7 +301,7 @@ func TestApplicantMovesProvince(t *testing.T) {
 	}
 	// B's laptops hold the mover with everything of theirs B may see:
 	// the interview decisions stay with province A.
-	moved := map[string]int{"applicant": 1, "documents": 2, "reviews": 2, "training": 1,
+	moved := map[string]int{"applicant": 1, "documents": 2, "reviews": 3, "training": 1,
 		"outcomes": 1}
 	for _, l := range []*laptop{b1, b2} {
 		if got := holding(t, l.db, mover, "S-a1", moverDocs, "PRE-NAT"); !sameCounts(got, moved) {

@@ -182,15 +182,18 @@ func (s *syncScreen) conflictRow(c Conflict) fyne.CanvasObject {
 		c.RemoteAt.Local().Format(time.DateTime), c.Remote)
 	keep := widget.NewButton(tr("Garder la décision de ce poste"), func() { s.onResolve(c.ID, true) })
 	take := widget.NewButton(tr("Garder l'autre décision"), func() { s.onResolve(c.ID, false) })
-	if c.Reason != "" {
-		// Refused outright: it can only be given up.
-		text = fmt.Sprintf("%s · %s — %s : %s · %s : %s", c.ApplicantID, c.What,
-			trRaw("ce poste"), c.Local, trRaw("refusé par le siège"), c.Reason)
-		keep.Disable()
-	}
 	if !s.sess.svc.Can(office.ActResolveConflicts) {
 		keep.Disable()
 		take.Disable()
+	}
+	if c.Reason != "" {
+		// Refused outright: it can only be given up; the reason shows
+		// whole, under the decision.
+		keep.Disable()
+		text = fmt.Sprintf("%s · %s — %s : %s", c.ApplicantID, c.What, trRaw("ce poste"), c.Local)
+		return container.NewBorder(nil, nil, nil, container.NewHBox(keep, take),
+			container.NewVBox(value(display(text)),
+				paragraph(trRaw("refusé par le siège")+" : "+c.Reason)))
 	}
 	return container.NewBorder(nil, nil, nil, container.NewHBox(keep, take), value(display(text)))
 }
