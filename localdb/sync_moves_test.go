@@ -2,6 +2,7 @@ package localdb_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -22,20 +23,72 @@ func kindsOf(p *selection.ChangePage) []string {
 	return out
 }
 
+// mustReviewed stores at headquarters applicant A1 with document D1 and
+// its review R1.
+func mustReviewed(tb testing.TB, hq *localdb.DB) {
+	tb.Helper()
+	mustDocument(tb, hq)
+	if err := hq.AddReview(context.Background(), "hq", &selection.Review{ID: "R1",
+		DocumentID: "D1", Verdict: selection.VerdictAccepted, Reviewer: "sup",
+		ReviewedAt: decided, Version: 1}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 func TestMoveRewritesTheChangeLog(t *testing.T) {
 	ctx := context.Background()
 	hq := MustOpen(t, localdb.NationalScope)
-	mustDocument(t, hq)
-	if err := hq.AddReview(ctx, "hq", &selection.Review{ID: "R1", DocumentID: "D1",
-		Verdict: selection.VerdictAccepted, Reviewer: "sup", ReviewedAt: decided,
-		Version: 1}); err != nil {
-		t.Fatal(err)
-	}
+	mustReviewed(t, hq)
 	a := newApplicant("A1", "JB1", "a@b.ma")
 	a.Choices = []string{movedCommune}
 	if err := hq.PutApplicant(ctx, "hq", a); err != nil {
 		t.Fatal(err)
 	}
+	checkMovedLog(t, hq)
+}
+
+// TestMigrationRepairsEarlierMoves: a headquarters store where an
+// applicant moved before migration 0008 gets the same change log as if
+// they had moved after it.
+func TestMigrationRepairsEarlierMoves(t *testing.T) {
+	ctx := context.Background()
+	hq := MustOpen(t, localdb.NationalScope)
+	mustReviewed(t, hq)
+	path := hq.Path()
+	if err := hq.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Take the store back to before migration 0008, and move A1 there.
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`DROP TRIGGER sync_applicant_move`, `DROP INDEX sync_changes_key`,
+		`DROP TABLE sync_moves`, `DELETE FROM schema_migrations WHERE version = 8`,
+		`UPDATE applicants SET choice_1 = '` + movedCommune + `', choice_2 = NULL,
+			province_code = '09.163' WHERE id = 'A1'`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	hq, err = localdb.Open(ctx, path, localdb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hq.Close()
+	checkMovedLog(t, hq)
+}
+
+// checkMovedLog checks the change log after A1 moved from the test
+// province to 09.163.
+func checkMovedLog(t *testing.T, hq *localdb.DB) {
+	t.Helper()
+	ctx := context.Background()
 
 	// The old province's log holds only the removal of the applicant.
 	old, err := hq.Changes(ctx, testProvince, 0, 0)

@@ -74,3 +74,72 @@ BEGIN
     FROM runs r JOIN outcomes o ON o.run_id = r.id AND o.applicant_id = NEW.id
     WHERE r.scope = '' ORDER BY r.started_at, r.id;
 END;
+
+-- A headquarters store made before this migration: the applicants who
+-- moved already are those logged for another province than theirs.
+-- Each such move is recorded and its change log rewritten as the
+-- trigger does. A laptop store logs nothing, and finds none.
+CREATE TEMP TABLE moved_before AS
+SELECT DISTINCT c.key AS applicant_id, c.province AS from_province,
+    a.province_code AS to_province
+FROM sync_changes c JOIN applicants a ON a.id = c.key
+WHERE c.kind = 'applicant' AND c.province != a.province_code;
+
+INSERT INTO sync_moves (applicant_id, from_province, to_province)
+SELECT applicant_id, from_province, to_province FROM moved_before
+ORDER BY applicant_id, from_province;
+
+DELETE FROM sync_changes WHERE seq IN (
+    SELECT c.seq FROM moved_before m JOIN sync_changes c ON c.key = m.applicant_id
+        AND c.kind IN ('applicant', 'training') AND c.province = m.from_province
+    UNION ALL SELECT c.seq FROM moved_before m
+        JOIN documents d ON d.applicant_id = m.applicant_id
+        JOIN sync_changes c ON c.key = d.id AND c.kind = 'document'
+            AND c.province = m.from_province
+    UNION ALL SELECT c.seq FROM moved_before m
+        JOIN documents d ON d.applicant_id = m.applicant_id
+        JOIN reviews r ON r.document_id = d.id
+        JOIN sync_changes c ON c.key = r.id AND c.kind = 'review'
+            AND c.province = m.from_province
+    UNION ALL SELECT c.seq FROM moved_before m CROSS JOIN runs r
+        JOIN sync_changes c ON c.key = r.id || '/' || m.applicant_id AND c.kind = 'outcome'
+            AND c.province = m.from_province
+    UNION ALL SELECT c.seq FROM moved_before m
+        JOIN convocations v ON v.applicant_id = m.applicant_id
+        JOIN sync_changes c ON c.key = v.session_id || '/' || v.applicant_id
+            AND c.kind IN ('convocation', 'attendance') AND c.province = m.from_province
+    UNION ALL SELECT c.seq FROM moved_before m
+        JOIN convocations v ON v.applicant_id = m.applicant_id
+        JOIN score_sheets s ON s.session_id = v.session_id AND s.applicant_id = v.applicant_id
+        JOIN sync_changes c ON c.key = s.id AND c.kind = 'score_sheet'
+            AND c.province = m.from_province);
+
+INSERT INTO sync_changes (kind, key, province)
+SELECT 'removal', 'applicant/' || applicant_id, from_province FROM moved_before
+ORDER BY applicant_id, from_province;
+
+INSERT INTO sync_changes (kind, key, province)
+SELECT kind, key, province FROM (
+    SELECT m.applicant_id AS a, 1 AS o, '' AS k2, 0 AS v, 'applicant' AS kind,
+        m.applicant_id AS key, m.to_province AS province
+        FROM (SELECT DISTINCT applicant_id, to_province FROM moved_before) m
+    UNION ALL SELECT t.applicant_id, 2, '', 0, 'training', t.applicant_id, m.to_province
+        FROM (SELECT DISTINCT applicant_id, to_province FROM moved_before) m
+        JOIN training t ON t.applicant_id = m.applicant_id
+    UNION ALL SELECT d.applicant_id, 3, d.id, 0, 'document', d.id, m.to_province
+        FROM (SELECT DISTINCT applicant_id, to_province FROM moved_before) m
+        JOIN documents d ON d.applicant_id = m.applicant_id
+    UNION ALL SELECT d.applicant_id, 4, d.id, r.version, 'review', r.id, m.to_province
+        FROM (SELECT DISTINCT applicant_id, to_province FROM moved_before) m
+        JOIN documents d ON d.applicant_id = m.applicant_id
+        JOIN reviews r ON r.document_id = d.id
+    UNION ALL SELECT o.applicant_id, 5, r.started_at || r.id, 0, 'outcome',
+        o.run_id || '/' || o.applicant_id, m.to_province
+        FROM (SELECT DISTINCT applicant_id, to_province FROM moved_before) m
+        CROSS JOIN runs r
+        JOIN outcomes o ON o.run_id = r.id AND o.applicant_id = m.applicant_id
+        WHERE r.scope = ''
+)
+ORDER BY a, o, k2, v;
+
+DROP TABLE moved_before;
