@@ -421,7 +421,8 @@ func TestPushOnForeignApplicantStillRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status, body := request(t, http.MethodPost, urlB, tokenB, b, hdr); status != http.StatusForbidden {
+	status, body = request(t, http.MethodPost, urlB, tokenB, b, hdr)
+	if status != http.StatusForbidden {
 		t.Errorf("B's convocation into A's session: %d %s, want 403", status, body)
 	}
 	// Nor take A's session into its province, and A may not give it to
@@ -435,7 +436,8 @@ func TestPushOnForeignApplicantStillRefused(t *testing.T) {
 	if b, err = json.Marshal(isync.PushRequest{Decisions: []selection.Decision{d}}); err != nil {
 		t.Fatal(err)
 	}
-	if status, body := request(t, http.MethodPost, urlB, tokenB, b, hdr); status != http.StatusForbidden {
+	status, body = request(t, http.MethodPost, urlB, tokenB, b, hdr)
+	if status != http.StatusForbidden {
 		t.Errorf("B's push of A's session: %d %s, want 403", status, body)
 	}
 	d.ID = "x.6"
