@@ -146,3 +146,40 @@ func TestDocumentNeverChangesApplicant(t *testing.T) {
 		t.Errorf("document after the refusal: %+v, %v", got, err)
 	}
 }
+
+// TestMoveBackFindsInterviews: an applicant back in a province they left
+// is sent there again with the province's interview decisions on them.
+func TestMoveBackFindsInterviews(t *testing.T) {
+	ctx := context.Background()
+	hq := MustOpen(t, localdb.NationalScope)
+	mustReviewed(t, hq)
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(hq.PutSession(ctx, "hq", &selection.InterviewSession{ID: "S1",
+		ProvinceCode: testProvince, StartsAt: decided, Place: "Agadir", Version: 1}))
+	must(hq.PutConvocation(ctx, "hq", &selection.Convocation{SessionID: "S1",
+		ApplicantID: "A1", Slot: decided, Role: selection.RoleEnumerator}))
+	must(hq.PutAttendance(ctx, "hq", &selection.Attendance{SessionID: "S1",
+		ApplicantID: "A1", Present: true, RecordedBy: "p1", RecordedAt: decided}))
+	a := newApplicant("A1", "JB1", "a@b.ma")
+	a.Choices = []string{movedCommune}
+	must(hq.PutApplicant(ctx, "hq", a))
+	cursor, err := hq.Changes(ctx, testProvince, 0, 0)
+	must(err)
+	for _, k := range kindsOf(cursor) {
+		if k == "convocation:S1/A1" || k == "attendance:S1/A1" {
+			t.Errorf("the old province's log keeps %s", k)
+		}
+	}
+	must(hq.PutApplicant(ctx, "hq", newApplicant("A1", "JB1", "a@b.ma")))
+	back, err := hq.Changes(ctx, testProvince, cursor.Cursor, 0)
+	must(err)
+	want := "applicant:A1 document:D1 review:R1 convocation:S1/A1 attendance:S1/A1"
+	if got := strings.Join(kindsOf(back), " "); got != want {
+		t.Errorf("back in the province: %s, want %s", got, want)
+	}
+}

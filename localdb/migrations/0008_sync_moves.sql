@@ -14,7 +14,8 @@
 --     and logs a removal there instead;
 --   - logs the applicant and their training, documents, reviews and
 --     national pre-selection outcomes for the new province, the
---     applicant first.
+--     applicant first, and the new province's own interview decisions on
+--     them when they come back to a province they left.
 -- Interview sessions, convocations, attendance, score sheets, final
 -- selections and withdrawals belong to the province that decided them:
 -- none of them follows the applicant.
@@ -73,6 +74,23 @@ BEGIN
     SELECT 'outcome', o.run_id || '/' || o.applicant_id, NEW.province_code
     FROM runs r JOIN outcomes o ON o.run_id = r.id AND o.applicant_id = NEW.id
     WHERE r.scope = '' ORDER BY r.started_at, r.id;
+    -- An applicant back in a province they left finds its interview
+    -- decisions on them again.
+    INSERT INTO sync_changes (kind, key, province)
+    SELECT kind, key, NEW.province_code FROM (
+        SELECT 1 AS o, c.session_id AS s, 'convocation' AS kind,
+            c.session_id || '/' || c.applicant_id AS key
+        FROM convocations c JOIN interview_sessions i ON i.id = c.session_id
+        WHERE c.applicant_id = NEW.id AND i.province_code = NEW.province_code
+        UNION ALL SELECT 2, c.session_id, 'attendance', c.session_id || '/' || c.applicant_id
+        FROM convocations c JOIN interview_sessions i ON i.id = c.session_id
+        JOIN attendance a ON a.session_id = c.session_id AND a.applicant_id = c.applicant_id
+        WHERE c.applicant_id = NEW.id AND i.province_code = NEW.province_code
+        UNION ALL SELECT 3, c.session_id, 'score_sheet', x.id
+        FROM convocations c JOIN interview_sessions i ON i.id = c.session_id
+        JOIN score_sheets x ON x.session_id = c.session_id AND x.applicant_id = c.applicant_id
+        WHERE c.applicant_id = NEW.id AND i.province_code = NEW.province_code)
+    ORDER BY o, s, key;
 END;
 
 -- A headquarters store made before this migration: the applicants who
