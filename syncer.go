@@ -93,6 +93,9 @@ func (s *syncer) Conflicts(ctx context.Context) ([]ui.Conflict, error) {
 		if c.Kind == selection.KindFinalRun {
 			out[i].Final = s.finalConflict(ctx, c)
 		}
+		if c.Status == selection.DecisionRejected {
+			out[i].Reason = c.Reason
+		}
 	}
 	return out, nil
 }
@@ -143,6 +146,9 @@ func (s *syncer) ImportBundle(ctx context.Context, r io.Reader) (ui.BundleResult
 	s.svc.Forget()
 	if err != nil {
 		return ui.BundleResult{}, fmt.Errorf("import bundle: %w", bundleError(err))
+	}
+	if _, err := s.c.PruneDocuments(ctx); err != nil {
+		s.log.Warn("prune document files", keyErr, err)
 	}
 	return ui.BundleResult{Answers: sum.Answers, Changes: sum.Changes}, nil
 }

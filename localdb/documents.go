@@ -27,6 +27,12 @@ func (tx *Tx) putDocument(d *selection.Document) error {
 	if before != nil && *before == *d {
 		return nil
 	}
+	if before != nil && before.ApplicantID != d.ApplicantID {
+		// Its province would change without its applicant's: it moves
+		// only with them (see sync_moves.go).
+		return fmt.Errorf("document %s of applicant %s: a document never changes applicant",
+			d.ID, before.ApplicantID)
+	}
 	_, err = tx.exec(`INSERT INTO documents (id, applicant_id, kind, sha256, media_type, size,
 		uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
 		applicant_id = excluded.applicant_id, kind = excluded.kind, sha256 = excluded.sha256,

@@ -62,6 +62,10 @@ func (tx *Tx) putSession(s *selection.InterviewSession) error {
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
+	if before != nil && before.ProvinceCode != s.ProvinceCode {
+		return fmt.Errorf("session %s of province %s: a session never changes province",
+			s.ID, before.ProvinceCode)
+	}
 	_, err = tx.exec(`INSERT INTO interview_sessions (id, province_code, starts_at, place,
 		panel, version) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
 		province_code = excluded.province_code, starts_at = excluded.starts_at,

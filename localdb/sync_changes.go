@@ -20,14 +20,11 @@ type changeEntry struct {
 	key  string
 }
 
-// TODO(sync): the store deletes no record, so the change log carries no
-// deletion; an applicant whose first choice moves to another province is
-// sent to the new one but stays on the old one's laptops.
-
 // Changes returns the changes a laptop of province has not seen yet:
 // those after cursor, oldest first, at most limit, with the records'
 // current state. The page is read from one snapshot of the store, so a
-// decided record's version matches its state. Only headquarters keeps a
+// decided record's version matches its state. An applicant who moved to
+// another province is a removal for the old one (see sync_moves.go). Only headquarters keeps a
 // change log.
 func (db *DB) Changes(ctx context.Context, province string, cursor int64,
 	limit int) (*selection.ChangePage, error) {

@@ -100,6 +100,8 @@ func (tx *Tx) applyChange(c selection.Change, pendingAny bool) error {
 		})
 	case selection.KindOutcome:
 		return applyAs(c, tx.replicaOutcome)
+	case selection.KindRemoval:
+		return applyAs(c, tx.applyRemoval)
 	}
 	return tx.applyDecision(c, pendingAny)
 }

@@ -28,8 +28,9 @@ type Pusher struct {
 // transaction, and answers each: applied; duplicate when its ID was
 // applied before, so that a batch sent again changes nothing; conflict
 // when headquarters holds another version of the record than the one the
-// decision was based on; rejected when it cannot apply at all. A decision
-// on a record of another province refuses the whole batch with ErrScope:
+// decision was based on; rejected when it cannot apply at all, or when
+// its applicant moved out of the pusher's province since. A decision on
+// a record of another province refuses the whole batch with ErrScope:
 // nothing is applied. A decision the pusher's role does not allow is
 // rejected.
 //
@@ -131,6 +132,13 @@ func (tx *Tx) applyPushed(from Pusher, b *pushBatch, it Pushed) (selection.Decis
 	}
 	if err != nil {
 		return res, err
+	}
+	moved, err := tx.checkApplicantScope(from, d, province)
+	if err != nil {
+		return res, fmt.Errorf("decision %s on %s %s: %w", it.ID, it.Kind, key, err)
+	}
+	if moved != "" {
+		return reject(moved)
 	}
 	if province != from.Province {
 		return res, fmt.Errorf("decision %s on %s %s of province %s: %w", it.ID, it.Kind, key,
@@ -335,18 +343,15 @@ func (tx *Tx) provinceOf(d any) (string, error) {
 		return one("document "+v.DocumentID, `SELECT a.province_code FROM documents d
 			JOIN applicants a ON a.id = d.applicant_id WHERE d.id = ?`, v.DocumentID)
 	case *selection.InterviewSession:
-		return v.ProvinceCode, nil
-	case *selection.Convocation:
-		p, err := session(v.SessionID)
-		if err != nil {
-			return "", err
-		}
-		q, err := one("applicant "+v.ApplicantID,
-			`SELECT province_code FROM applicants WHERE id = ?`, v.ApplicantID)
-		if err == nil && q != p {
-			return q, nil
+		// A session stays in the province that holds it.
+		p, err := session(v.ID)
+		if errors.Is(err, ErrNotFound) {
+			return v.ProvinceCode, nil
 		}
 		return p, err
+	case *selection.Convocation:
+		// Its applicant is checked by checkApplicantScope.
+		return session(v.SessionID)
 	case *selection.Attendance:
 		return session(v.SessionID)
 	case *selection.ScoreSheet:

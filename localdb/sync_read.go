@@ -68,6 +68,7 @@ var recordReaders = map[selection.SyncKind]recordReader{
 	selection.KindAttendance:  readAttendance,
 	selection.KindScoreSheet:  readScoreSheet,
 	selection.KindWithdrawal:  readWithdrawal,
+	selection.KindRemoval:     readRemoval,
 }
 
 func readRegion(ctx context.Context, q querier, key string) (*record, error) {

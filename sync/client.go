@@ -234,8 +234,9 @@ func (c *Client) Status(ctx context.Context) (Status, error) {
 	return s, err
 }
 
-// Sync pushes the outbox, pulls the province's changes, then (except on
-// an interview panel's laptop) downloads the document files it lacks,
+// Sync pushes the outbox, pulls the province's changes, deletes the
+// files of documents the pull took off the laptop, then (except on an
+// interview panel's laptop) downloads the document files it lacks,
 // reporting progress (which may be nil) along the way. It records its
 // outcome for Status. A Sync started while another runs waits for it.
 // Call it from a goroutine; cancel ctx to stop it.
@@ -254,6 +255,9 @@ func (c *Client) Sync(ctx context.Context, progress func(Progress)) error {
 	err = errors.Join(err, c.Push(ctx, progress))
 	if ctx.Err() == nil {
 		err = errors.Join(err, c.Pull(ctx, progress))
+	}
+	if _, perr := c.pruneDocuments(ctx); perr != nil {
+		err = errors.Join(err, perr)
 	}
 	if err == nil && c.enr.Role != selection.SyncPanel { // panels read no documents
 		err = c.FetchDocuments(ctx, progress)

@@ -171,6 +171,10 @@ type Conflict struct {
 	Remote      string // the other decision, in words
 	RemoteBy    string
 	RemoteAt    time.Time
+	// Reason is why headquarters refused this laptop's decision outright
+	// (its applicant moved to another province, say); "" for a conflict
+	// with another laptop's decision.
+	Reason string
 	// Final, for a conflict on the province's final selection, shows the
 	// two runs in place of Local and Remote.
 	Final *FinalConflict

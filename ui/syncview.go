@@ -194,6 +194,15 @@ func (s *syncScreen) conflictRow(c Conflict) fyne.CanvasObject {
 		keep.Disable()
 		take.Disable()
 	}
+	if c.Reason != "" {
+		// Refused outright: it can only be given up; the reason shows
+		// whole, under the decision.
+		keep.Disable()
+		text = fmt.Sprintf("%s · %s — %s : %s", c.ApplicantID, c.What, trRaw("ce poste"), c.Local)
+		return container.NewBorder(nil, nil, nil, container.NewHBox(keep, take),
+			container.NewVBox(value(display(text)),
+				paragraph(trRaw("refusé par le siège")+" : "+c.Reason)))
+	}
 	return container.NewBorder(nil, nil, nil, container.NewHBox(keep, take), body)
 }
 
