@@ -22,14 +22,6 @@ const (
 	committedPreselections = `pre AS MATERIALIZED (SELECT id FROM runs
 		WHERE kind = 'preselection' AND committed_at != '')`
 
-	// latestFinals are, for each province, its latest committed final
-	// selection: a later one replaces it.
-	latestFinals = `finals AS MATERIALIZED (SELECT r.id FROM runs r
-		WHERE r.kind = 'final' AND r.committed_at != ''
-		AND NOT EXISTS (SELECT 1 FROM runs q WHERE q.kind = 'final' AND q.scope = r.scope
-			AND q.committed_at != '' AND (q.committed_at > r.committed_at
-			OR (q.committed_at = r.committed_at AND q.id > r.id))))`
-
 	// latestReviews are the latest review of each document.
 	latestReviews = `latest AS (SELECT r.id, r.document_id, r.verdict, r.reason FROM reviews r
 		WHERE r.version = (SELECT max(version) FROM reviews WHERE document_id = r.document_id))`
@@ -41,6 +33,12 @@ const (
 		(applicant_id, kind, event_key, lang, facts, created_at, updated_at) `
 	planReturning = ` RETURNING id, applicant_id, event_key`
 )
+
+// latestFinals are, for each province, its final selection in force (see
+// finalInForceSQL).
+var latestFinals = `finals AS MATERIALIZED (SELECT r.id FROM runs r
+	WHERE r.kind = 'final' AND r.committed_at != ''
+	AND r.id = ` + finalInForceSQL("r.scope") + `)`
 
 // planQueries derive each kind of notification from the store's facts.
 // Each selects (applicant, key, language, facts) for every event that

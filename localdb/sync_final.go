@@ -1,6 +1,8 @@
 package localdb
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -188,4 +190,32 @@ func (tx *Tx) pendingWithdrawalsOf(runID string) ([]*selection.Withdrawal, error
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
 	return out, tx.dropOutboxes(seqs)
+}
+
+// finalInForceSQL selects the final selection in force in the province
+// named by the SQL expression province: the run the province's laptops
+// last put in force through sync, which a supervisor may have kept over
+// a later one; failing that (a run recorded at headquarters, or before
+// sync kept versions), the latest committed.
+func finalInForceSQL(province string) string {
+	return `coalesce(
+		(SELECT h.version FROM sync_heads h JOIN runs x ON x.id = h.version
+			WHERE h.kind = 'final_run' AND h.key = 'final/' || ` + province + `
+			AND x.committed_at != ''),
+		(SELECT q.id FROM runs q WHERE q.kind = 'final' AND q.scope = ` + province + `
+			AND q.committed_at != '' ORDER BY q.committed_at DESC, q.id DESC LIMIT 1))`
+}
+
+// FinalRunInForce returns the ID of the final selection in force in a
+// province (see finalInForceSQL), or ErrNotFound when it has none.
+func (db *DB) FinalRunInForce(ctx context.Context, province string) (string, error) {
+	var id sql.NullString
+	err := db.reader.QueryRowContext(ctx, `SELECT `+finalInForceSQL("?1"), province).Scan(&id)
+	if err != nil {
+		return "", fmt.Errorf("final selection of %s: %w", province, err)
+	}
+	if !id.Valid {
+		return "", fmt.Errorf("final selection of %s: %w", province, ErrNotFound)
+	}
+	return id.String, nil
 }

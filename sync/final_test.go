@@ -114,6 +114,14 @@ func checkNotAt(tb testing.TB, name string, db finalStore, runID string) {
 // offline; a1 syncs first, then a2. It returns a2's conflicts.
 func twoFinals(t *testing.T) (*hqFixture, *laptop, *laptop, []selection.Conflict) {
 	t.Helper()
+	// a2 commits later by its clock: the order of commits does not decide.
+	return twoFinalsAt(t, decidedAt.Add(time.Hour))
+}
+
+// twoFinalsAt is twoFinals with a2 committing its run at a2At.
+func twoFinalsAt(t *testing.T, a2At time.Time) (*hqFixture, *laptop, *laptop,
+	[]selection.Conflict) {
+	t.Helper()
 	ctx := context.Background()
 	f := MustHQ(t)
 	a1 := MustLaptop(t, f, "a1", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
@@ -122,8 +130,7 @@ func twoFinals(t *testing.T) (*hqFixture, *laptop, *laptop, []selection.Conflict
 	a2.mustSync(t)
 	ap := func(i int) string { return f.docsA[i].ApplicantID }
 	commitFinal(t, a1, "fin-a1", decidedAt, ap(0), ap(1), ap(2))
-	// a2 commits later by its clock: the order of commits does not decide.
-	commitFinal(t, a2, "fin-a2", decidedAt.Add(time.Hour), ap(3), ap(4), ap(5))
+	commitFinal(t, a2, "fin-a2", a2At, ap(3), ap(4), ap(5))
 	a1.mustSync(t)
 	a2.mustSync(t)
 	conflicts, err := a2.c.Conflicts(ctx)
@@ -175,6 +182,48 @@ func TestFinalConflictKeepMine(t *testing.T) {
 	a2.mustSync(t)
 	a1.mustSync(t)
 	checkSameFinal(t, f, "fin-a2", a1, a2)
+}
+
+// TestKeptEarlierRunIsInForceAtHQ: a2's run, committed before a1's by
+// the clocks but pushed after it, is kept. Headquarters then holds it in
+// force, for its lists and for the e-mails to applicants, though a1's
+// was committed later.
+func TestKeptEarlierRunIsInForceAtHQ(t *testing.T) {
+	ctx := context.Background()
+	f, a1, a2, conflicts := twoFinalsAt(t, decidedAt.Add(-time.Hour))
+	if len(conflicts) != 1 {
+		t.Fatalf("a2 conflicts: %+v", conflicts)
+	}
+	if err := a2.c.Resolve(ctx, "sup2", conflicts[0].ID, selection.KeepMine); err != nil {
+		t.Fatal(err)
+	}
+	a2.mustSync(t)
+	a1.mustSync(t)
+	checkSameFinal(t, f, "fin-a2", a1, a2)
+	if id, err := f.db.FinalRunInForce(ctx, provinceA); err != nil || id != "fin-a2" {
+		t.Errorf("final selection in force at headquarters: %q, %v; want fin-a2", id, err)
+	}
+
+	if _, err := f.db.PlanNotifications(ctx, "hq", selection.PlanOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for n, err := range f.db.Notifications(ctx, localdb.NotificationFilter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Kind == selection.NotifySelected || n.Kind == selection.NotifyFinalWaiting {
+			got = append(got, fmt.Sprintf("%s %s %s", n.Kind, n.ApplicantID, n.EventKey))
+		}
+	}
+	ap := func(i int) string { return f.docsA[i].ApplicantID }
+	want := []string{"selected " + ap(3) + " fin-a2", "final_waiting " + ap(4) + " fin-a2",
+		"final_waiting " + ap(5) + " fin-a2"}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("e-mails planned for the final selection:\n%v\nwant\n%v", got, want)
+	}
 }
 
 // TestFinalConflictKeepTheirs: giving a2's run up leaves the three

@@ -26,8 +26,8 @@ var reportKinds = []struct {
 	{"convocations", "liste des convocations d'une session (--session)"},
 	{"attendance", "feuille de présence d'une session, à signer (--session)"},
 	{"minutes", "procès-verbal du jury d'une session (--session, --rubric)"},
-	{"selected", "candidats retenus par commune et poste (--run, par défaut la dernière)"},
-	{"waiting", "listes d'attente par commune (--run, par défaut la dernière)"},
+	{"selected", "candidats retenus par commune et poste (--run, ou celle en vigueur de --scope)"},
+	{"waiting", "listes d'attente par commune (--run, ou celle en vigueur de --scope)"},
 	{"reviews", "état de l'examen des pièces justificatives"},
 	{"stats", "statistiques de la nation, d'une région ou d'une province (--scope)"},
 	{"template", "modèle d'import applicants|needs|training, avec ses colonnes expliquées"},
@@ -96,7 +96,8 @@ func parseReportFlags(args []string, stderr io.Writer) (reportOptions, error) {
 	fs.StringVar(&opts.rubric, "rubric", "",
 		"version de la grille d'entretien (par défaut la dernière)")
 	fs.StringVar(&opts.scope, "scope", "", "stats : code de région (09) ou de province (09.163) ; "+
-		"par défaut la portée de la base")
+		"par défaut la portée de la base. selected, waiting : province (09.163) dont la "+
+		"sélection finale en vigueur est imprimée, sans --run")
 	fs.StringVar(&date, "date", "", "date imprimée, AAAA-MM-JJ (par défaut aujourd'hui)")
 	fs.Usage = func() { reportUsage(stderr, fs) }
 	pos, err := parseInterspersed(fs, args)
@@ -211,7 +212,7 @@ func buildReport(ctx context.Context, db *localdb.DB, opts reportOptions) (*repo
 		}
 	case "selected", "waiting":
 		var run string
-		if run, err = finalRunID(ctx, db, opts.run); err == nil && opts.kind == "selected" {
+		if run, err = finalRunID(ctx, db, opts.run, opts.scope); err == nil && opts.kind == "selected" {
 			r, err = reports.Selected(ctx, db, run, opts.date)
 		} else if err == nil {
 			r, err = reports.Waiting(ctx, db, run, opts.date)
@@ -256,19 +257,28 @@ func readRubric(ctx context.Context, db *localdb.DB, version string) (*selection
 	return db.Rubric(ctx, version)
 }
 
-// finalRunID returns the given run, or the latest final selection's.
-func finalRunID(ctx context.Context, db *localdb.DB, id string) (string, error) {
+// finalRunID returns the given run; else the final selection in force in
+// the province given as scope; else the latest final selection, those
+// in force in their province first.
+func finalRunID(ctx context.Context, db *localdb.DB, id, scope string) (string, error) {
 	if id != "" {
 		return id, nil
 	}
-	runs, err := db.Runs(ctx, selection.RunFinal)
+	if scope != "" {
+		run, err := db.FinalRunInForce(ctx, scope)
+		if errors.Is(err, selection.ErrNotFound) {
+			return "", fmt.Errorf("%w pour la province %q", errNoFinalRun, scope)
+		}
+		return run, err
+	}
+	run, err := db.LatestRun(ctx, selection.RunFinal)
+	if errors.Is(err, selection.ErrNotFound) {
+		return "", errNoFinalRun
+	}
 	if err != nil {
 		return "", err
 	}
-	if len(runs) == 0 {
-		return "", errNoFinalRun
-	}
-	return runs[0].ID, nil
+	return run.ID, nil
 }
 
 // errNoFinalRun is returned when a list of a final selection is asked of
