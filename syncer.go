@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	gosync "sync"
 	"time"
 
@@ -19,9 +20,19 @@ import (
 	"intiqa/ui"
 )
 
-// backgroundSync is how often an enrolled laptop tries to sync by
-// itself while the app runs.
+// backgroundSync is how often, on average, an enrolled laptop tries to
+// sync by itself while the app runs.
 const backgroundSync = 15 * time.Minute
+
+// nextBackgroundSync returns the wait before the next background sync:
+// backgroundSync give or take a fifth, drawn anew each time. Laptops
+// started together, as an office's are in the morning, would otherwise
+// all push at the same moments; spread out, headquarters answers each
+// push at once instead of queueing them.
+func nextBackgroundSync() time.Duration {
+	spread := int64(backgroundSync / 5)
+	return backgroundSync - time.Duration(spread) + time.Duration(rand.Int64N(2*spread+1))
+}
 
 // syncer is the sync client as the window uses it: its state for the
 // status bar, sync now, the conflicts queue, and the progress of the
@@ -167,10 +178,10 @@ func bundleError(err error) error {
 	return err
 }
 
-// background tries a sync every backgroundSync until ctx ends; the
+// background tries a sync about every backgroundSync until ctx ends; the
 // client records each outcome for the status bar.
 func (s *syncer) background(ctx context.Context) {
-	t := time.NewTicker(backgroundSync)
+	t := time.NewTimer(nextBackgroundSync())
 	defer t.Stop()
 	for {
 		select {
@@ -180,6 +191,7 @@ func (s *syncer) background(ctx context.Context) {
 			if err := s.run(ctx, func(ui.Progress) {}); err != nil {
 				s.log.Info("background sync", keyErr, err)
 			}
+			t.Reset(nextBackgroundSync())
 		}
 	}
 }
