@@ -29,6 +29,22 @@ func pushedReview(tb testing.TB, id, base, doc string, version int) localdb.Push
 	return items[0]
 }
 
+// mustDocumentsOfA1 stores n documents of applicant A1 (see
+// mustDocument) and returns them.
+func mustDocumentsOfA1(tb testing.TB, db *localdb.DB, n int) []selection.Document {
+	tb.Helper()
+	docs := make([]selection.Document, n)
+	for i := range docs {
+		docs[i] = selection.Document{ID: fmt.Sprintf("D%05d", i), ApplicantID: "A1",
+			Kind: selection.DocCIN, SHA256: fmt.Sprintf("%064x", i+1), MediaType: "image/png",
+			Size: 10, UploadedAt: decided}
+	}
+	if err := db.PutDocuments(context.Background(), "hq", docs); err != nil {
+		tb.Fatal(err)
+	}
+	return docs
+}
+
 // statuses lists the answers' statuses.
 func statuses(res []selection.DecisionResult) string {
 	var out []string
@@ -115,15 +131,7 @@ func TestConcurrentPushesApplyEachDecisionOnce(t *testing.T) {
 	hq := MustOpen(t, localdb.NationalScope)
 	mustDocument(t, hq)
 	const batches, size, pushers = 6, 50, 4
-	docs := make([]selection.Document, batches*size)
-	for i := range docs {
-		docs[i] = selection.Document{ID: fmt.Sprintf("D%04d", i), ApplicantID: "A1",
-			Kind: selection.DocCIN, SHA256: fmt.Sprintf("%064x", i+1), MediaType: "image/png",
-			Size: 10, UploadedAt: decided}
-	}
-	if err := hq.PutDocuments(ctx, "hq", docs); err != nil {
-		t.Fatal(err)
-	}
+	docs := mustDocumentsOfA1(t, hq, batches*size)
 	all := make([][]localdb.Pushed, batches)
 	for b := range all {
 		for i := range size {

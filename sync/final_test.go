@@ -110,6 +110,16 @@ func checkNotAt(tb testing.TB, name string, db finalStore, runID string) {
 	}
 }
 
+// twoSupervisorsOfA starts headquarters and two supervisors' laptops of
+// province A.
+func twoSupervisorsOfA(t *testing.T) (*hqFixture, *laptop, *laptop) {
+	t.Helper()
+	f := MustHQ(t)
+	a1 := MustLaptop(t, f, "a1", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	a2 := MustLaptop(t, f, "a2", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	return f, a1, a2
+}
+
 // twoFinals has two laptops of province A commit a final selection each
 // offline; a1 syncs first, then a2. It returns a2's conflicts.
 func twoFinals(t *testing.T) (*hqFixture, *laptop, *laptop, []selection.Conflict) {
@@ -123,9 +133,7 @@ func twoFinalsAt(t *testing.T, a2At time.Time) (*hqFixture, *laptop, *laptop,
 	[]selection.Conflict) {
 	t.Helper()
 	ctx := context.Background()
-	f := MustHQ(t)
-	a1 := MustLaptop(t, f, "a1", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
-	a2 := MustLaptop(t, f, "a2", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	f, a1, a2 := twoSupervisorsOfA(t)
 	a1.mustSync(t)
 	a2.mustSync(t)
 	ap := func(i int) string { return f.docsA[i].ApplicantID }
@@ -249,9 +257,7 @@ func TestFinalConflictKeepTheirs(t *testing.T) {
 // has not pulled a1's yet: the supervisor is asked to sync first.
 func TestFinalResolveWaitsForTheirs(t *testing.T) {
 	ctx := context.Background()
-	f := MustHQ(t)
-	a1 := MustLaptop(t, f, "a1", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
-	a2 := MustLaptop(t, f, "a2", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	f, a1, a2 := twoSupervisorsOfA(t)
 	a1.mustSync(t)
 	a2.mustSync(t)
 	commitFinal(t, a1, "fin-a1", decidedAt, f.docsA[0].ApplicantID)
@@ -285,9 +291,7 @@ func TestFinalResolveWaitsForTheirs(t *testing.T) {
 // other laptop then shows the new run.
 func TestFinalRerunApplies(t *testing.T) {
 	ctx := context.Background()
-	f := MustHQ(t)
-	a1 := MustLaptop(t, f, "a1", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
-	a2 := MustLaptop(t, f, "a2", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	f, a1, a2 := twoSupervisorsOfA(t)
 	a1.mustSync(t)
 	a2.mustSync(t)
 	ap := func(i int) string { return f.docsA[i].ApplicantID }
@@ -344,9 +348,7 @@ func withdraw(tb testing.TB, l *laptop, id, runID, selected, waiting string) {
 func losingWithdrawal(t *testing.T) (*hqFixture, *laptop, *laptop, []selection.Conflict) {
 	t.Helper()
 	ctx := context.Background()
-	f := MustHQ(t)
-	a1 := MustLaptop(t, f, "a1", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
-	a2 := MustLaptop(t, f, "a2", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	f, a1, a2 := twoSupervisorsOfA(t)
 	a1.mustSync(t)
 	a2.mustSync(t)
 	ap := func(i int) string { return f.docsA[i].ApplicantID }
@@ -404,9 +406,7 @@ func TestWithdrawalOnLosingRunGivenUp(t *testing.T) {
 // committed and a2 pulled: it applies and reaches a1.
 func TestWithdrawalOnRunInForce(t *testing.T) {
 	ctx := context.Background()
-	f := MustHQ(t)
-	a1 := MustLaptop(t, f, "a1", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
-	a2 := MustLaptop(t, f, "a2", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	f, a1, a2 := twoSupervisorsOfA(t)
 	a1.mustSync(t)
 	ap := func(i int) string { return f.docsA[i].ApplicantID }
 	commitFinal(t, a1, "fin-a1", decidedAt, ap(0), ap(1))
@@ -426,9 +426,7 @@ func TestWithdrawalOnRunInForce(t *testing.T) {
 // shows a1's run.
 func TestFinalConflictFoundByPull(t *testing.T) {
 	ctx := context.Background()
-	f := MustHQ(t)
-	a1 := MustLaptop(t, f, "a1", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
-	a2 := MustLaptop(t, f, "a2", provinceA, f.srv.URL, selection.SyncSupervisor, testOptions())
+	f, a1, a2 := twoSupervisorsOfA(t)
 	a1.mustSync(t)
 	a2.mustSync(t)
 	commitFinal(t, a1, "fin-a1", decidedAt, f.docsA[0].ApplicantID)
