@@ -112,7 +112,8 @@ func openPool(path string, conns int, pragmas ...string) (*sql.DB, error) {
 	// 16 MiB of page cache per connection. SQLite allocates it outside
 	// the Go heap; a national import, whose transaction spills to the WAL
 	// anyway, runs as fast with it as with four times more. Sorts that
-	// outgrow it (building an index) spill to temporary files.
+	// outgrow it (building an index) spill to temporary files, kept in
+	// memory by the writer (see writerPragmas).
 	q.Add("_pragma", "cache_size(-16384)")
 	// Commits never copy the log into the database file themselves: the
 	// store's checkpointer does, in the background (see checkpointer).

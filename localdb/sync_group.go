@@ -15,8 +15,8 @@ const maxGroupDecisions = 8000
 // laptops waiting behind the one SQLite writer; each commit writes to the
 // log every page its transaction touched, and the batches of laptops
 // pushing at once touch the same pages of the same indexes. Applying the
-// batches that wait in one transaction, each inside a savepoint, writes
-// those pages once for all.
+// batches that wait in one transaction, one after the other, writes those
+// pages once for all (see applyGroup).
 type pushQueue struct {
 	mu      gosync.Mutex
 	waiting []*pushRequest
