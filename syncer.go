@@ -101,8 +101,13 @@ func (s *syncer) Conflicts(ctx context.Context) ([]ui.Conflict, error) {
 		out[i] = ui.Conflict{ID: c.ID, ApplicantID: c.Key, What: string(c.Kind),
 			Local: compact(c.Mine), Remote: compact(c.Theirs), RemoteBy: c.By,
 			RemoteAt: c.DetectedAt}
-		if c.Kind == selection.KindFinalRun {
+		switch c.Kind {
+		case selection.KindFinalRun:
 			out[i].Final = s.finalConflict(ctx, c)
+		case selection.KindReview:
+			if out[i].Review = s.reviewConflict(ctx, c); out[i].Review != nil {
+				out[i].ApplicantID = out[i].Review.ApplicantID
+			}
 		}
 		if c.Status == selection.DecisionRejected {
 			out[i].Reason = c.Reason

@@ -178,6 +178,18 @@ type Conflict struct {
 	// Final, for a conflict on the province's final selection, shows the
 	// two runs in place of Local and Remote.
 	Final *FinalConflict
+	// Review, for a conflict on a document's review, shows the document
+	// and the two verdicts in place of Local and Remote.
+	Review *ReviewConflict
+}
+
+// ReviewConflict is a conflict on the review of a document: this
+// laptop's verdict, and the one headquarters holds from another laptop.
+type ReviewConflict struct {
+	ApplicantID   string
+	Name, NameAR  string // the applicant's, in Latin and Arabic script
+	Document      selection.DocumentKind
+	Local, Remote selection.Review
 }
 
 // FinalConflict is a conflict on the province's final selection: this

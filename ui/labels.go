@@ -238,3 +238,25 @@ func withAlpha(c color.Color, a uint8) color.Color {
 	r, g, b, _ := c.RGBA()
 	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: a}
 }
+
+// decisionKindLabel names the kind of a decision that syncs (a
+// selection.SyncKind).
+func decisionKindLabel(kind string) string {
+	switch selection.SyncKind(kind) {
+	case selection.KindReview:
+		return trRaw("Examen d'une pièce")
+	case selection.KindSession:
+		return trRaw("Session d'entretien")
+	case selection.KindConvocation:
+		return trRaw("Convocation")
+	case selection.KindAttendance:
+		return trRaw("Présence à l'entretien")
+	case selection.KindScoreSheet:
+		return trRaw("Fiche de notation")
+	case selection.KindFinalRun:
+		return trRaw("Sélection finale")
+	case selection.KindWithdrawal:
+		return trRaw("Désistement")
+	}
+	return kind
+}

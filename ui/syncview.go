@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"intiqa/selection"
+
 	"intiqa/selection/office"
 )
 
@@ -177,11 +179,15 @@ func (s *syncScreen) loadConflicts() {
 
 // conflictRow shows one conflict with its two decisions.
 func (s *syncScreen) conflictRow(c Conflict) fyne.CanvasObject {
-	text := fmt.Sprintf("%s · %s — %s : %s · %s (%s, %s) : %s", c.ApplicantID, c.What,
+	what := decisionKindLabel(c.What)
+	text := fmt.Sprintf("%s · %s — %s : %s · %s (%s, %s) : %s", c.ApplicantID, what,
 		trRaw("ce poste"), c.Local, trRaw("autre poste"), c.RemoteBy,
 		c.RemoteAt.Local().Format(time.DateTime), c.Remote)
 	var body fyne.CanvasObject = value(display(text))
-	if c.Final != nil {
+	switch {
+	case c.Review != nil:
+		body = reviewConflictView(c.Review)
+	case c.Final != nil:
 		body = container.NewVBox(paragraph(finalConflictText(c.Final)),
 			caption(trRaw("Une seule sélection finale vaut pour la province. Garder celle de "+
 				"ce poste la fait remplacer l'autre, au siège puis sur les autres postes ; "+
@@ -198,12 +204,35 @@ func (s *syncScreen) conflictRow(c Conflict) fyne.CanvasObject {
 		// Refused outright: it can only be given up; the reason shows
 		// whole, under the decision.
 		keep.Disable()
-		text = fmt.Sprintf("%s · %s — %s : %s", c.ApplicantID, c.What, trRaw("ce poste"), c.Local)
+		text = fmt.Sprintf("%s · %s — %s : %s", c.ApplicantID, what, trRaw("ce poste"), c.Local)
 		return container.NewBorder(nil, nil, nil, container.NewHBox(keep, take),
 			container.NewVBox(value(display(text)),
 				paragraph(trRaw("refusé par le siège")+" : "+c.Reason)))
 	}
 	return container.NewBorder(nil, nil, nil, container.NewHBox(keep, take), body)
+}
+
+// reviewConflictView puts a conflict on a document's review in words:
+// whose document, which one, and the two verdicts.
+func reviewConflictView(r *ReviewConflict) fyne.CanvasObject {
+	head := r.ApplicantID
+	if r.Name != "" {
+		head = r.Name + " (" + r.ApplicantID + ")"
+	}
+	head += " · " + kindLabel(r.Document)
+	return container.NewVBox(paragraph(head), arabicLabel(r.NameAR),
+		paragraph(trRaw("ce poste")+" : "+reviewText(r.Local)+" · "+trRaw("autre poste")+" : "+
+			reviewText(r.Remote)))
+}
+
+// reviewText describes one verdict of a review conflict.
+func reviewText(v selection.Review) string {
+	verdict := verdictLabel(v.Verdict)
+	if v.Reason != "" {
+		verdict += " (" + reasonLabel(v.Reason) + ")"
+	}
+	return trRaw("{{.Verdict}}, par {{.By}} le {{.At}}", map[string]any{"Verdict": verdict,
+		"By": v.Reviewer, "At": v.ReviewedAt.Local().Format("02/01/2006 15:04")})
 }
 
 // finalConflictText puts a conflict on the province's final selection in
