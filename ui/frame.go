@@ -132,9 +132,14 @@ func (f *frame) navigation() fyne.CanvasObject {
 		f.nav[d.name] = b
 		box.Add(b)
 	}
-	// NOTE: the credit is a licence term, shown verbatim in French.
-	credit := caption(creditLine)
-	credit.Alignment = fyne.TextAlignLeading
+	// NOTE: the credit is a licence term, shown verbatim in French. It is
+	// broken into lines here: a label that wraps by itself reports the
+	// height of its lines at its previous width, and the bottom of the
+	// navigation would cut off its last lines.
+	size := theme.Size(theme.SizeNameCaptionText)
+	credit := widget.NewLabel(breakLines(creditLine, creditWidth, size, fyne.TextStyle{}))
+	credit.SizeName = theme.SizeNameCaptionText
+	credit.Importance = widget.LowImportance
 	return container.NewPadded(container.NewBorder(nil, credit, nil, nil, box))
 }
 
@@ -195,6 +200,9 @@ func roleLabel(r selection.UserRole) string {
 	}
 	return string(r)
 }
+
+// creditWidth is the width of the credit's lines in the navigation.
+const creditWidth = 165
 
 // creditLine is the territory's licence credit, verbatim.
 var creditLine = assets.Credit
