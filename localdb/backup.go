@@ -2,7 +2,9 @@ package localdb
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/url"
@@ -194,9 +196,14 @@ func Restore(ctx context.Context, path, from string) (kept string, err error) {
 		return "", fmt.Errorf("restore: %w", err)
 	}
 
-	// The backup's copy beside the store, synced, before anything moves.
+	// The backup's copy beside the store, its outbox moved on, synced,
+	// before anything moves.
 	part := path + ".restoring"
 	if err := copyFile(from, part); err != nil {
+		os.Remove(part)
+		return "", fmt.Errorf("restore: %w", err)
+	}
+	if err := skipOutboxAhead(ctx, part); err != nil {
 		os.Remove(part)
 		return "", fmt.Errorf("restore: %w", err)
 	}
@@ -214,6 +221,48 @@ func Restore(ctx context.Context, path, from string) (kept string, err error) {
 		return kept, fmt.Errorf("restore: the current store is in %s: %w", kept, err)
 	}
 	return kept, syncDir(filepath.Dir(path))
+}
+
+// skipOutboxAhead moves the numbering of a restored store's outbox far
+// ahead. A decision's ID is the laptop's node ID and its number in the
+// outbox. The store the backup was taken from may have numbered, and
+// pushed, more decisions after it; the restored store, counting on from
+// the backup, would give its next decisions those numbers again, and
+// headquarters would answer them as duplicates of the others: lost
+// without a word. Past the jump, a random number between 2^40 and 2^41,
+// neither the original nor another restore of the same backup meets
+// them. The decisions the backup holds keep their numbers: pushed
+// already, they are duplicates indeed.
+func skipOutboxAhead(ctx context.Context, path string) error {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return fmt.Errorf("outbox numbering: %w", err)
+	}
+	jump := int64(1)<<40 + int64(binary.BigEndian.Uint64(b[:])>>24)
+	pool, err := sql.Open("sqlite", fileDSN(path, "rw"))
+	if err != nil {
+		return fmt.Errorf("open restored copy: %w", err)
+	}
+	defer pool.Close()
+	tx, err := pool.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("outbox numbering: %w", err)
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `INSERT INTO sqlite_sequence (name, seq)
+		SELECT 'sync_outbox', 0 WHERE NOT EXISTS
+			(SELECT 1 FROM sqlite_sequence WHERE name = 'sync_outbox')`)
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `UPDATE sqlite_sequence SET seq = seq + ?
+			WHERE name = 'sync_outbox'`, jump)
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		return fmt.Errorf("outbox numbering: %w", err)
+	}
+	return pool.Close()
 }
 
 // checkNotInUse takes, and lets go of, an exclusive lock on the store at
