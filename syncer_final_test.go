@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"intiqa/localdb"
 	"intiqa/selection"
 	"intiqa/ui"
 )
@@ -17,12 +15,7 @@ import (
 // its outcomes once pulled.
 func TestFinalConflictSummary(t *testing.T) {
 	ctx := context.Background()
-	db, err := localdb.Open(ctx, filepath.Join(t.TempDir(), "intiqa.db"),
-		localdb.Options{Scope: hqProvince})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := mustLaptopStore(t)
 	s := &syncer{db: db}
 	at := time.Date(2024, 6, 3, 9, 30, 0, 0, time.UTC)
 	run := func(id, by string, at time.Time) selection.Run {

@@ -17,12 +17,7 @@ import (
 // document it is about and the two verdicts.
 func TestReviewConflictSummary(t *testing.T) {
 	ctx := context.Background()
-	db, err := localdb.Open(ctx, filepath.Join(t.TempDir(), "intiqa.db"),
-		localdb.Options{Scope: hqProvince})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := mustLaptopStore(t)
 	at := time.Date(2024, 6, 3, 9, 30, 0, 0, time.UTC)
 	a := &selection.Applicant{ID: "A1", CIN: "JB1", LastName: "El Amrani",
 		FirstName: "Fatima", LastNameAR: "العمراني", FirstNameAR: "فاطمة",
@@ -31,7 +26,8 @@ func TestReviewConflictSummary(t *testing.T) {
 		Education: selection.EducationBac3, SurveyExperience: selection.ExperienceSurvey,
 		TechSkill: selection.TechGood, Languages: []selection.Language{selection.LangDarija},
 		Choices: []string{"12.066.01.03"}, RegisteredAt: at}
-	if err := db.PutApplicant(ctx, "sync", a); err != nil {
+	err := db.PutApplicant(ctx, "sync", a)
+	if err != nil {
 		t.Fatal(err)
 	}
 	err = db.PutDocument(ctx, "sync", &selection.Document{ID: "D1", ApplicantID: "A1",
@@ -61,6 +57,19 @@ func TestReviewConflictSummary(t *testing.T) {
 	if got := s.reviewConflict(ctx, c); got != nil {
 		t.Errorf("a rejected review: %+v, want nil", got)
 	}
+}
+
+// mustLaptopStore opens a new laptop store of hqProvince, closed with
+// the test.
+func mustLaptopStore(tb testing.TB) *localdb.DB {
+	tb.Helper()
+	db, err := localdb.Open(context.Background(), filepath.Join(tb.TempDir(), "intiqa.db"),
+		localdb.Options{Scope: hqProvince})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
 }
 
 func mustJSON(tb testing.TB, v any) json.RawMessage {

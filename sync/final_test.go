@@ -110,6 +110,24 @@ func checkNotAt(tb testing.TB, name string, db finalStore, runID string) {
 	}
 }
 
+// settle syncs a2, which resolved its conflict on the final selection
+// with choice, then a1, and checks that the three stores hold the same
+// final selection in force: a2's run when a2 kept it, else a1's, a2's
+// then gone from all three.
+func settle(t *testing.T, f *hqFixture, a1, a2 *laptop, choice selection.Resolution) {
+	t.Helper()
+	a2.mustSync(t)
+	a1.mustSync(t)
+	if choice == selection.KeepMine {
+		checkSameFinal(t, f, "fin-a2", a1, a2)
+		return
+	}
+	checkSameFinal(t, f, "fin-a1", a1, a2)
+	for name, db := range map[string]*localdb.DB{"hq": f.db, "a1": a1.db, "a2": a2.db} {
+		checkNotAt(t, name, db, "fin-a2")
+	}
+}
+
 // twoSupervisorsOfA starts headquarters and two supervisors' laptops of
 // province A.
 func twoSupervisorsOfA(t *testing.T) (*hqFixture, *laptop, *laptop) {
@@ -187,9 +205,7 @@ func TestFinalConflictKeepMine(t *testing.T) {
 	if n, _ := a2.db.PendingCount(ctx); n != 1 {
 		t.Errorf("%d decisions pending after keeping a2's run, want 1", n)
 	}
-	a2.mustSync(t)
-	a1.mustSync(t)
-	checkSameFinal(t, f, "fin-a2", a1, a2)
+	settle(t, f, a1, a2, selection.KeepMine)
 }
 
 // TestKeptEarlierRunIsInForceAtHQ: a2's run, committed before a1's by
@@ -205,9 +221,7 @@ func TestKeptEarlierRunIsInForceAtHQ(t *testing.T) {
 	if err := a2.c.Resolve(ctx, "sup2", conflicts[0].ID, selection.KeepMine); err != nil {
 		t.Fatal(err)
 	}
-	a2.mustSync(t)
-	a1.mustSync(t)
-	checkSameFinal(t, f, "fin-a2", a1, a2)
+	settle(t, f, a1, a2, selection.KeepMine)
 	if id, err := f.db.FinalRunInForce(ctx, provinceA); err != nil || id != "fin-a2" {
 		t.Errorf("final selection in force at headquarters: %q, %v; want fin-a2", id, err)
 	}
@@ -245,12 +259,7 @@ func TestFinalConflictKeepTheirs(t *testing.T) {
 	if err := a2.c.Resolve(ctx, "sup2", conflicts[0].ID, selection.KeepTheirs); err != nil {
 		t.Fatal(err)
 	}
-	a2.mustSync(t)
-	a1.mustSync(t)
-	checkSameFinal(t, f, "fin-a1", a1, a2)
-	for name, db := range map[string]*localdb.DB{"hq": f.db, "a1": a1.db, "a2": a2.db} {
-		checkNotAt(t, name, db, "fin-a2")
-	}
+	settle(t, f, a1, a2, selection.KeepTheirs)
 }
 
 // TestFinalResolveWaitsForTheirs: a2's run is refused by a push, and a2
@@ -280,9 +289,7 @@ func TestFinalResolveWaitsForTheirs(t *testing.T) {
 	if err := a2.c.Resolve(ctx, "sup2", conflicts[0].ID, selection.KeepMine); err != nil {
 		t.Fatal(err)
 	}
-	a2.mustSync(t)
-	a1.mustSync(t)
-	checkSameFinal(t, f, "fin-a2", a1, a2)
+	settle(t, f, a1, a2, selection.KeepMine)
 }
 
 // TestFinalRerunApplies: a laptop that runs its province's final
@@ -377,9 +384,7 @@ func TestWithdrawalOnLosingRunKept(t *testing.T) {
 	if n, _ := a2.db.ConflictCount(ctx); n != 0 {
 		t.Errorf("%d conflicts left after keeping the run", n)
 	}
-	a2.mustSync(t)
-	a1.mustSync(t)
-	checkSameFinal(t, f, "fin-a2", a1, a2)
+	settle(t, f, a1, a2, selection.KeepMine)
 	ws, err := f.db.Withdrawals(ctx, "fin-a2")
 	if err != nil || len(ws) != 1 || ws[0].ID != "wdr-a2" {
 		t.Errorf("headquarters' withdrawals of fin-a2: %+v, %v", ws, err)
@@ -394,12 +399,7 @@ func TestWithdrawalOnLosingRunGivenUp(t *testing.T) {
 	if err := a2.c.Resolve(ctx, "sup2", conflicts[0].ID, selection.KeepTheirs); err != nil {
 		t.Fatal(err)
 	}
-	a2.mustSync(t)
-	a1.mustSync(t)
-	checkSameFinal(t, f, "fin-a1", a1, a2)
-	for name, db := range map[string]*localdb.DB{"hq": f.db, "a1": a1.db, "a2": a2.db} {
-		checkNotAt(t, name, db, "fin-a2")
-	}
+	settle(t, f, a1, a2, selection.KeepTheirs)
 }
 
 // TestWithdrawalOnRunInForce: a2 records a withdrawal on the run a1
@@ -450,7 +450,5 @@ func TestFinalConflictFoundByPull(t *testing.T) {
 	if err := a2.c.Resolve(ctx, "sup2", conflicts[0].ID, selection.KeepMine); err != nil {
 		t.Fatal(err)
 	}
-	a2.mustSync(t)
-	a1.mustSync(t)
-	checkSameFinal(t, f, "fin-a2", a1, a2)
+	settle(t, f, a1, a2, selection.KeepMine)
 }

@@ -201,6 +201,21 @@ func mustSignedIn(tb testing.TB, user string, decisions bool) (*harness, *Datase
 	return h, ds, db, c
 }
 
+// mustSyncScreen signs a supervisor in over a demonstration store whose
+// sync client is s, and opens the sync screen.
+func mustSyncScreen(tb testing.TB, s Syncer) (*harness, *syncScreen) {
+	tb.Helper()
+	h, ds, _, _ := mustSignedIn(tb, "superviseur", false)
+	ds.Sync = s
+	// Signing in again builds the screens over the new client.
+	h.shell.signOut()
+	if err := h.shell.Command("signin superviseur " + demo.Password); err != nil {
+		tb.Fatal(err)
+	}
+	h.shell.frame.open("sync")
+	return h, h.shell.frame.active.(*syncScreen)
+}
+
 // mustShow fails unless the last screen shown is want.
 func (h *harness) mustShow(tb testing.TB, want string) {
 	tb.Helper()

@@ -24,16 +24,10 @@ func (f *rejectingSyncer) Conflicts(context.Context) ([]Conflict, error) {
 // TestSyncShowsRejection shows why headquarters refused a decision and
 // lets the supervisor give it up only.
 func TestSyncShowsRejection(t *testing.T) {
-	h, ds, _, _ := mustSignedIn(t, "superviseur", false)
 	fs := &rejectingSyncer{reason: "le candidat A0000001 a été transféré de la province " +
 		"09.163 à la province 09.001 : cette décision ne peut plus s'appliquer",
 		fakeSyncer: fakeSyncer{state: SyncState{Conflicts: 1}, resolved: map[string]bool{}}}
-	ds.Sync = fs
-	h.shell.signOut()
-	if err := h.shell.Command("signin superviseur demo-intiqa"); err != nil {
-		t.Fatal(err)
-	}
-	h.shell.frame.open("sync")
+	h, _ := mustSyncScreen(t, fs)
 	// The reason wraps over lines.
 	if !h.shows("refusé par le siège : le candidat A0000001 a été transféré") ||
 		!h.shows("province 09.001 : cette décision ne peut plus") {

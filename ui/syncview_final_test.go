@@ -48,15 +48,8 @@ func logicalTexts(o fyne.CanvasObject) []string {
 // TestSyncFinalConflict shows a conflict on the final selection in
 // words, not as the runs' data, and gives it up.
 func TestSyncFinalConflict(t *testing.T) {
-	h, ds, _, _ := mustSignedIn(t, "superviseur", false)
 	fs := finalSyncer{&fakeSyncer{state: SyncState{Conflicts: 1}, resolved: map[string]bool{}}}
-	ds.Sync = fs
-	h.shell.signOut()
-	if err := h.shell.Command("signin superviseur demo-intiqa"); err != nil {
-		t.Fatal(err)
-	}
-	h.shell.frame.open("sync")
-	sc := h.shell.frame.active.(*syncScreen)
+	h, sc := mustSyncScreen(t, fs)
 	texts := logicalTexts(sc.conflicts)
 	for _, want := range []string{
 		"Sélection finale de la province — ce poste : lancée par karim le 03/06/2024 09:30 " +

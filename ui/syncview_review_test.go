@@ -31,14 +31,8 @@ func (f reviewSyncer) Conflicts(context.Context) ([]Conflict, error) {
 // TestSyncReviewConflict shows a conflict on a review in words: the
 // applicant in both scripts, the document, the two verdicts.
 func TestSyncReviewConflict(t *testing.T) {
-	h, ds, _, _ := mustSignedIn(t, "superviseur", false)
-	ds.Sync = reviewSyncer{&fakeSyncer{state: SyncState{Conflicts: 1}, resolved: map[string]bool{}}}
-	h.shell.signOut()
-	if err := h.shell.Command("signin superviseur demo-intiqa"); err != nil {
-		t.Fatal(err)
-	}
-	h.shell.frame.open("sync")
-	sc := h.shell.frame.active.(*syncScreen)
+	h, sc := mustSyncScreen(t,
+		reviewSyncer{&fakeSyncer{state: SyncState{Conflicts: 1}, resolved: map[string]bool{}}})
 	texts := logicalTexts(sc.conflicts)
 	for _, want := range []string{
 		"El Amrani Fatima (A0000001) · Diplôme",
