@@ -84,6 +84,8 @@ func (tx *Tx) rewriteChoice(c *selection.Conflict, choice selection.Resolution) 
 		return fmt.Errorf("conflict %s: unknown choice %q", c.ID, choice)
 	case c.Kind == selection.KindFinalRun && c.Status == selection.DecisionConflict:
 		return tx.resolveFinal(c, choice)
+	case c.Kind == selection.KindFinalRun && choice == selection.KeepTheirs:
+		return tx.giveUpRefusedRun(c)
 	case choice == selection.KeepTheirs && (once || c.Status == selection.DecisionRejected):
 		return nil // giving up this laptop's decision is all there is to do
 	case once || c.Status == selection.DecisionRejected:

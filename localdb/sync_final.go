@@ -69,20 +69,14 @@ func (tx *Tx) resolveFinal(c *selection.Conflict, choice selection.Resolution) e
 	if err := tx.checkTheirsPulled(c); err != nil {
 		return err
 	}
-	v, err := decodeLenient(c.Kind, c.Mine)
+	mine, held, err := tx.conflictRun(c)
 	if err != nil {
-		return fmt.Errorf("conflict %s: %w", c.ID, err)
-	}
-	mine := v.(*selection.FinalRunData)
-	var held int
-	err = tx.queryRow(`SELECT count(*) FROM runs WHERE id = ?`, mine.Run.ID).Scan(&held)
-	if err != nil {
-		return fmt.Errorf("read run %s: %w", mine.Run.ID, err)
+		return err
 	}
 	switch {
-	case choice == selection.KeepTheirs && held > 0:
+	case choice == selection.KeepTheirs && held:
 		err = tx.dropLosingRun(&mine.Run)
-	case choice == selection.KeepMine && held > 0:
+	case choice == selection.KeepMine && held:
 		err = tx.queueDecision("run.save", &mine.Run)
 	case choice == selection.KeepMine:
 		err = tx.saveRun(&mine.Run, mine.Outcomes)
@@ -91,6 +85,59 @@ func (tx *Tx) resolveFinal(c *selection.Conflict, choice selection.Resolution) e
 		return err
 	}
 	return tx.resolveWithdrawalsOf(mine.Run.ID, choice)
+}
+
+// conflictRun returns this laptop's run in a conflict on the final
+// selection, and whether the laptop still holds it.
+func (tx *Tx) conflictRun(c *selection.Conflict) (*selection.FinalRunData, bool, error) {
+	v, err := decodeLenient(c.Kind, c.Mine)
+	if err != nil {
+		return nil, false, fmt.Errorf("conflict %s: %w", c.ID, err)
+	}
+	mine := v.(*selection.FinalRunData)
+	var held bool
+	err = tx.queryRow(`SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)`, mine.Run.ID).Scan(&held)
+	if err != nil {
+		return nil, false, fmt.Errorf("read run %s: %w", mine.Run.ID, err)
+	}
+	return mine, held, nil
+}
+
+// revertFinal puts back in force on this laptop the final selection
+// headquarters holds, the one a run of this laptop that headquarters
+// refused (see checkRunApplicants) was based on, unless the laptop has
+// moved on since. The refused run stays, out of force, until a
+// supervisor gives it up (giveUpRefusedRun).
+func (tx *Tx) revertFinal(it *outboxItem) error {
+	head, err := tx.headOf(it.Kind, it.key)
+	if err != nil || head != it.version() {
+		return err
+	}
+	if it.base == "" {
+		_, err = tx.exec(`DELETE FROM sync_heads WHERE kind = ? AND key = ?`, string(it.Kind), it.key)
+		if err != nil {
+			return fmt.Errorf("reset version of %s %s: %w", it.Kind, it.key, err)
+		}
+		return nil
+	}
+	return tx.setHead(it.Kind, it.key, it.base)
+}
+
+// giveUpRefusedRun records that a supervisor gives up a final selection
+// run of this laptop that headquarters refused: the run goes, with its
+// outcomes and withdrawals, as a run that lost a conflict does, and the
+// conflicts of its withdrawals are settled with it.
+func (tx *Tx) giveUpRefusedRun(c *selection.Conflict) error {
+	mine, held, err := tx.conflictRun(c)
+	if err != nil {
+		return err
+	}
+	if held {
+		if err := tx.dropLosingRun(&mine.Run); err != nil {
+			return err
+		}
+	}
+	return tx.resolveWithdrawalsOf(mine.Run.ID, selection.KeepTheirs)
 }
 
 // dropLosingRun removes a final selection run of this laptop that

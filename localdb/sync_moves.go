@@ -107,3 +107,72 @@ func (tx *Tx) applicantOf(d any, province string) (string, string, error) {
 	}
 	return id, current, nil
 }
+
+// checkRunApplicants checks the applicants of a pushed final selection
+// run, once its outcomes are written, against the run's province. A run
+// with outcomes on applicants who left the province since, or whom
+// headquarters does not hold, cannot apply: it is refused alone, with a
+// reason naming them, since taking it would select someone another
+// province now holds. A run with an outcome on an applicant who was never
+// of the province refuses the batch (ErrScope), like any decision about
+// such an applicant.
+func (tx *Tx) checkRunApplicants(r *selection.Run) error {
+	var moved, unknown []string
+	var foreign string
+	err := tx.eachRow(`SELECT o.applicant_id, coalesce(a.province_code, ''),
+			EXISTS (SELECT 1 FROM sync_moves m
+				WHERE m.applicant_id = o.applicant_id AND m.from_province = ?2)
+		FROM outcomes o LEFT JOIN applicants a ON a.id = o.applicant_id
+		WHERE o.run_id = ?1 AND (a.province_code IS NULL OR a.province_code != ?2)
+		ORDER BY o.applicant_id`, []any{r.ID, r.Scope}, func(s scanner) error {
+		var id, now string
+		var left bool
+		if err := s.Scan(&id, &now, &left); err != nil {
+			return err
+		}
+		switch {
+		case now == "":
+			unknown = append(unknown, id)
+		case left:
+			moved = append(moved, id+" → "+now)
+		case foreign == "":
+			foreign = id
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read applicants of run %s: %w", r.ID, err)
+	}
+	switch {
+	case foreign != "":
+		return fmt.Errorf("run %s: outcome of applicant %s, not of province %s: %w",
+			r.ID, foreign, r.Scope, ErrScope)
+	case len(moved)+len(unknown) > 0:
+		return runRefusal(r, moved, unknown)
+	}
+	return nil
+}
+
+// runRefusal says, in French as the desktop shows it, why headquarters
+// refused a final selection run: the applicants who left its province
+// (each "ID → province") and those it does not hold.
+func runRefusal(r *selection.Run, moved, unknown []string) error {
+	list := func(ids []string) string {
+		const shown = 5
+		if len(ids) <= shown {
+			return strings.Join(ids, ", ")
+		}
+		return fmt.Sprintf("%s et %d autres", strings.Join(ids[:shown], ", "), len(ids)-shown)
+	}
+	var parts []string
+	if len(moved) > 0 {
+		parts = append(parts, fmt.Sprintf("%d candidat(s) ont quitté la province %s (%s)",
+			len(moved), r.Scope, list(moved)))
+	}
+	if len(unknown) > 0 {
+		parts = append(parts, fmt.Sprintf("%d candidat(s) sont inconnus du siège (%s)",
+			len(unknown), list(unknown)))
+	}
+	return fmt.Errorf("la sélection finale %s ne peut plus s'appliquer : %s ; "+
+		"synchronisez, puis relancez la sélection finale", r.ID, strings.Join(parts, " et "))
+}

@@ -270,7 +270,13 @@ func (tx *Tx) refused(seq int64, r selection.DecisionResult) error {
 		if r.Current != nil {
 			theirs = r.Current.Data
 		}
-		return tx.moveToConflicts(item, r.Status, r.Reason, theirs)
+		if err := tx.moveToConflicts(item, r.Status, r.Reason, theirs); err != nil {
+			return err
+		}
+		if item.Kind == selection.KindFinalRun && r.Status == selection.DecisionRejected {
+			return tx.revertFinal(item)
+		}
+		return nil
 	}
 	return fmt.Errorf("answer about %s: unknown status %q", r.ID, r.Status)
 }

@@ -151,15 +151,23 @@ func (tx *Tx) applyPushed(from Pusher, b *pushBatch, it Pushed) (selection.Decis
 		return tx.conflict(res, it.Kind, key)
 	}
 	write := func() error { return tx.writeDecision(d) }
-	if _, many := d.(*selection.FinalRunData); many {
+	if fr, many := d.(*selection.FinalRunData); many {
 		// A run writes many rows: a refused one must leave none behind.
 		// Every other decision writes one row, which SQLite writes whole
 		// or not at all.
-		inner := write
-		write = func() error { return tx.inSavepoint(inner) }
+		write = func() error {
+			return tx.inSavepoint(func() error {
+				if err := tx.writeDecision(d); err != nil {
+					return err
+				}
+				return tx.checkRunApplicants(&fr.Run)
+			})
+		}
 	}
 	if err := write(); err != nil {
 		switch {
+		case errors.Is(err, ErrScope):
+			return res, fmt.Errorf("decision %s on %s %s: %w", it.ID, it.Kind, key, err)
 		case errors.Is(err, ErrStaleVersion), errors.Is(err, ErrLocked):
 			return tx.conflict(res, it.Kind, key)
 		case isRefusal(err):

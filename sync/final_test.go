@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -451,4 +452,72 @@ func TestFinalConflictFoundByPull(t *testing.T) {
 		t.Fatal(err)
 	}
 	settle(t, f, a1, a2, selection.KeepMine)
+}
+
+// TestFinalRunOnMoverRefused: a laptop commits a final selection offline
+// that ranks an applicant headquarters then moves to another province.
+// Headquarters refuses the run alone, naming the applicant, and keeps its
+// run in force; the laptop puts that run back in force, lets the
+// supervisor give its own up (not keep it), and a run without the mover
+// then applies and reaches the other laptop.
+func TestFinalRunOnMoverRefused(t *testing.T) {
+	ctx := context.Background()
+	f, a1, a2 := twoSupervisorsOfA(t)
+	ap := func(i int) string { return f.docsA[i].ApplicantID }
+	a1.mustSync(t)
+	commitFinal(t, a1, "fin-1", decidedAt, ap(1), ap(2))
+	a1.mustSync(t)
+	a2.mustSync(t)
+	checkSameFinal(t, f, "fin-1", a1, a2)
+
+	mover := ap(0)
+	commitFinal(t, a1, "fin-2", decidedAt.Add(time.Hour), mover, ap(1), ap(2))
+	withdraw(t, a1, "W-fin-2", "fin-2", mover, ap(1))
+	moveApplicant(t, f, mover, communeOf(t, f, f.docsB[0].ApplicantID))
+	if err := a1.c.Push(ctx, func(isync.Progress) {}); err != nil {
+		t.Fatal(err)
+	}
+	checkNotAt(t, "hq", f.db, "fin-2")
+	if got, err := f.db.FinalRunInForce(ctx, provinceA); err != nil || got != "fin-1" {
+		t.Errorf("hq: final selection in force %q, %v; want fin-1", got, err)
+	}
+	// Before a1 pulls, fin-1 is back in force there.
+	if got, err := a1.db.FinalRunInForce(ctx, provinceA); err != nil || got != "fin-1" {
+		t.Errorf("a1 after the refusal: final selection in force %q, %v; want fin-1", got, err)
+	}
+	a1.mustSync(t)
+	conflicts, err := a1.c.Conflicts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run *selection.Conflict
+	for i, c := range conflicts {
+		if c.Kind == selection.KindFinalRun {
+			run = &conflicts[i]
+		}
+	}
+	if run == nil || len(conflicts) != 2 {
+		t.Fatalf("a1 conflicts: %+v; want the run and its withdrawal", conflicts)
+	}
+	want := []string{"fin-2", mover + " → " + provinceB, "relancez"}
+	for _, w := range want {
+		if run.Status != selection.DecisionRejected || !strings.Contains(run.Reason, w) {
+			t.Errorf("a1: the run answered %s %q; want rejected, naming %q", run.Status,
+				run.Reason, w)
+		}
+	}
+	if err := a1.c.Resolve(ctx, "sup", run.ID, selection.KeepMine); err == nil {
+		t.Error("a1 kept a run headquarters refused")
+	}
+	if err := a1.c.Resolve(ctx, "sup", run.ID, selection.KeepTheirs); err != nil {
+		t.Fatal(err)
+	}
+	checkNotAt(t, "a1", a1.db, "fin-2")
+	a1.mustSync(t)
+	checkSameFinal(t, f, "fin-1", a1, a2)
+
+	commitFinal(t, a1, "fin-3", decidedAt.Add(2*time.Hour), ap(2), ap(1))
+	a1.mustSync(t)
+	a2.mustSync(t)
+	checkSameFinal(t, f, "fin-3", a1, a2)
 }

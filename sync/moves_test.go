@@ -386,6 +386,17 @@ func TestPushOnForeignApplicantStillRefused(t *testing.T) {
 		"attendance of a foreign applicant in A's session": decision("x.5",
 			selection.KindAttendance, &selection.Attendance{SessionID: "S-a1",
 				ApplicantID: foreign, Present: true, RecordedBy: "p1", RecordedAt: decidedAt}),
+		"final selection of A that selects a foreign applicant": decision("x.8",
+			selection.KindFinalRun, &selection.FinalRunData{
+				Run: selection.Run{ID: "fin-x", Kind: selection.RunFinal, Scope: provinceA,
+					RulesVersion: "2024.1", Seed: "x", StartedAt: decidedAt,
+					CommittedAt: decidedAt, CreatedBy: "sup"},
+				Outcomes: []selection.Outcome{
+					{RunID: "fin-x", ApplicantID: f.docsA[4].ApplicantID,
+						Status: selection.StatusSelected, Rank: 1, Score: 50},
+					{RunID: "fin-x", ApplicantID: foreign, Status: selection.StatusSelected,
+						Rank: 2, Score: 50},
+				}}),
 	} {
 		before := hqState(t, f)
 		if status, body := push(onMine, onMover, foreignDecision); status != http.StatusForbidden {
