@@ -2,6 +2,7 @@ package localdb
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -31,6 +32,9 @@ type Token struct {
 	CreatedAt time.Time
 	CreatedBy string
 	RevokedAt time.Time // zero while valid
+	// Key is the fingerprint (KeyFingerprint) of the bundle-signing key
+	// the token's laptop registered, "" before it did; Tokens fills it.
+	Key string
 }
 
 // TokenHash returns the hex SHA-256 of an enrollment token, the only form
@@ -144,14 +148,26 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*Token, error) {
 // Tokens lists the enrollment tokens, oldest first.
 func (db *DB) Tokens(ctx context.Context) ([]Token, error) {
 	var out []Token
-	err := db.each(ctx, `SELECT `+tokenColumns+` FROM sync_tokens ORDER BY created_at, id`, nil,
-		func(s scanner) error {
+	err := db.each(ctx, `SELECT coalesce(k.public_key, ''), `+tokenColumns+`
+		FROM sync_tokens LEFT JOIN sync_token_keys k ON k.token_id = id
+		ORDER BY created_at, id`, nil, func(row scanner) error {
+		var key string
+		return scanWith(row, []any{&key}, func(s scanner) error {
 			t, err := scanToken(s)
-			if err == nil {
-				out = append(out, *t)
+			if err != nil {
+				return err
 			}
-			return err
+			if key != "" {
+				pub, err := decodeKey("public key of token "+t.ID, key, ed25519.PublicKeySize)
+				if err != nil {
+					return err
+				}
+				t.Key = KeyFingerprint(pub)
+			}
+			out = append(out, *t)
+			return nil
 		})
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read tokens: %w", err)
 	}

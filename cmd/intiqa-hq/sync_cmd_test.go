@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
@@ -50,8 +51,27 @@ func TestTokenCommands(t *testing.T) {
 	id := localdb.TokenID(token)
 	code, out, _ := MustRun(t, "token", "list", "--db", db)
 	if code != 0 || !strings.Contains(out, id) || !strings.Contains(out, "valide") ||
-		strings.Contains(out, token) {
+		!strings.Contains(out, "sans clé") || strings.Contains(out, token) {
 		t.Errorf("token list: exit %d\n%s", code, out)
+	}
+	// Once the laptop registered its key, the list shows its fingerprint.
+	pub, _, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := localdb.Open(context.Background(), db, localdb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = store.RegisterKey(context.Background(), "test", id, pub)
+	if cerr := store.Close(); err != nil || cerr != nil {
+		t.Fatal(err, cerr)
+	}
+	code, out, _ = MustRun(t, "token", "list", "--db", db)
+	if fp := localdb.KeyFingerprint(pub); code != 0 || !strings.Contains(out, "clé "+fp) ||
+		strings.Contains(out, "sans clé") {
+		t.Errorf("token list after the key's registration: exit %d\n%s, want key %s", code,
+			out, fp)
 	}
 	if code, out, _ := MustRun(t, "token", "revoke", "--db", db, id); code != 0 {
 		t.Errorf("token revoke: exit %d\n%s", code, out)

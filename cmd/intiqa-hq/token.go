@@ -81,7 +81,8 @@ func createToken(ctx context.Context, w io.Writer, db *localdb.DB, actor, provin
 	return nil
 }
 
-// listTokens prints every token, without its secret.
+// listTokens prints every token, without its secret, with the
+// fingerprint of the key its laptop registered to sign bundles.
 func listTokens(ctx context.Context, w io.Writer, db *localdb.DB) error {
 	tokens, err := db.Tokens(ctx)
 	if err != nil {
@@ -92,8 +93,12 @@ func listTokens(ctx context.Context, w io.Writer, db *localdb.DB) error {
 		if !t.RevokedAt.IsZero() {
 			state = "révoqué le " + t.RevokedAt.Format(time.DateTime)
 		}
-		fmt.Fprintf(w, "%s  %-7s  %-11s  %s  %s  %s\n", t.ID, t.Province, t.Role,
-			t.CreatedAt.Format(time.DateOnly), state, t.Label)
+		key := "sans clé"
+		if t.Key != "" {
+			key = "clé " + t.Key
+		}
+		fmt.Fprintf(w, "%s  %-7s  %-11s  %s  %s  %s  %s\n", t.ID, t.Province, t.Role,
+			t.CreatedAt.Format(time.DateOnly), state, key, t.Label)
 	}
 	return nil
 }
