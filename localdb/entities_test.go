@@ -155,3 +155,54 @@ func TestEntitiesRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestScoreSheetNeverMoves: a draft score sheet may be written again,
+// but not onto another session, applicant or member under its ID.
+func TestScoreSheetNeverMoves(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t, testProvince)
+	at := time.Date(2024, 4, 2, 10, 0, 0, 0, time.UTC)
+	for _, id := range []string{"A1", "A2"} {
+		if err := db.PutApplicant(ctx, "hq", newApplicant(id, "JB"+id[1:], id+"@b.ma")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []string{"S1", "S2"} {
+		s := selection.InterviewSession{ID: id, ProvinceCode: testProvince, StartsAt: at,
+			Place: "Agadir", Panel: []string{"p1", "p2"}, Version: 1}
+		if err := db.PutSession(ctx, "sup1", &s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range [][2]string{{"S1", "A1"}, {"S2", "A1"}, {"S1", "A2"}} {
+		conv := selection.Convocation{SessionID: c[0], ApplicantID: c[1], Slot: at,
+			Role: selection.RoleEnumerator}
+		if err := db.PutConvocation(ctx, "sup1", &conv); err != nil {
+			t.Fatal(err)
+		}
+	}
+	draft := selection.ScoreSheet{ID: "SS1", SessionID: "S1", ApplicantID: "A1", Member: "p1",
+		Points: map[string]int{"communication": 2}, Notes: map[string]string{}}
+	if err := db.PutScoreSheet(ctx, "p1", &draft); err != nil {
+		t.Fatal(err)
+	}
+	for name, move := range map[string]func(*selection.ScoreSheet){
+		"session":   func(s *selection.ScoreSheet) { s.SessionID = "S2" },
+		"applicant": func(s *selection.ScoreSheet) { s.ApplicantID = "A2" },
+		"member":    func(s *selection.ScoreSheet) { s.Member = "p2" },
+	} {
+		moved := draft
+		moved.Points = map[string]int{"communication": 4}
+		move(&moved)
+		err := db.PutScoreSheet(ctx, "p1", &moved)
+		if err == nil || !strings.Contains(err.Error(), "never changes") {
+			t.Errorf("a draft sheet moved to another %s: %v", name, err)
+		}
+	}
+	got, err := db.ScoreSheets(ctx, "S1", "A1")
+	roundTrip(t, "the draft after the refusals", []selection.ScoreSheet{draft}, got, err)
+	draft.Points["communication"] = 3
+	if err := db.PutScoreSheet(ctx, "p1", &draft); err != nil {
+		t.Errorf("the draft written again in place: %v", err)
+	}
+}

@@ -218,6 +218,13 @@ func (tx *Tx) putScoreSheet(s *selection.ScoreSheet) error {
 		return err
 	case before != nil && before.Submitted():
 		return fmt.Errorf("score sheet %s: %w", s.ID, ErrLocked)
+	case before != nil && (before.SessionID != s.SessionID ||
+		before.ApplicantID != s.ApplicantID || before.Member != s.Member):
+		// Its province, its candidate or its author would change under
+		// the same ID, and a pusher's scope is checked on the new one.
+		return fmt.Errorf("score sheet %s of member %s on applicant %s in session %s: "+
+			"a score sheet never changes session, applicant or member",
+			s.ID, before.Member, before.ApplicantID, before.SessionID)
 	}
 	_, err = tx.exec(`INSERT INTO score_sheets (id, session_id, applicant_id, member, points,
 		notes, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
