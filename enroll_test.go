@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -143,6 +144,20 @@ func TestEnrollAndSync(t *testing.T) {
 	st := ds.Sync.State()
 	if st.LastSync.IsZero() || st.Failed || st.Pending != 0 {
 		t.Errorf("state after enrolling: %+v", st)
+	}
+	// The laptop shows the key headquarters lists for its token.
+	id, err := ds.Sync.Identity(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := hq.Tokens(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(tokens, func(tk localdb.Token) bool { return tk.ID == id.TokenID })
+	if i < 0 || id.Key == "" || tokens[i].Key != id.Key || id.Province != hqProvince ||
+		id.TokenID != localdb.TokenID(token) {
+		t.Errorf("laptop's identity %+v; headquarters' tokens %+v", id, tokens)
 	}
 
 	// A review is pending until synced.

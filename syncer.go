@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -114,6 +115,22 @@ func (s *syncer) Conflicts(ctx context.Context) ([]ui.Conflict, error) {
 		}
 	}
 	return out, nil
+}
+
+// Identity reads the laptop's token ID and, once headquarters registered
+// it, the fingerprint of its bundle-signing key.
+func (s *syncer) Identity(ctx context.Context) (ui.SyncIdentity, error) {
+	enr := s.c.Enrollment()
+	id := ui.SyncIdentity{Province: enr.Province, TokenID: localdb.TokenID(enr.Token)}
+	keys, err := s.db.BundleKeys(ctx)
+	switch {
+	case errors.Is(err, localdb.ErrNoKey):
+		return id, nil
+	case err != nil:
+		return id, err
+	}
+	id.Key = localdb.KeyFingerprint(keys.Private.Public().(ed25519.PublicKey))
+	return id, nil
 }
 
 // compact shows a decision's JSON on one line, shortened.

@@ -226,6 +226,18 @@ type Syncer interface {
 	// ImportBundle applies a bundle file headquarters wrote for this
 	// laptop: its answers and the province's changes.
 	ImportBundle(ctx context.Context, r io.Reader) (BundleResult, error)
+	// Identity tells how headquarters knows this laptop.
+	Identity(ctx context.Context) (SyncIdentity, error)
+}
+
+// SyncIdentity is how headquarters knows a laptop, for an operator to
+// compare with its list of tokens.
+type SyncIdentity struct {
+	Province string // the province the token is for
+	TokenID  string // the token's ID, never its secret
+	// Key is the fingerprint of the key that signs the laptop's bundles,
+	// as headquarters lists it; "" until headquarters registered it.
+	Key string
 }
 
 // BundleResult tells what importing a bundle file did.

@@ -364,6 +364,10 @@ func (f *fakeSyncer) ExportBundle(_ context.Context, w io.Writer) (int, error) {
 	return f.state.Pending, err
 }
 
+func (f *fakeSyncer) Identity(context.Context) (SyncIdentity, error) {
+	return SyncIdentity{Province: "09.163", TokenID: "0a1b2c3d4e5f", Key: "9f8e7d6c5b4a3928"}, nil
+}
+
 func (f *fakeSyncer) ImportBundle(_ context.Context, r io.Reader) (BundleResult, error) {
 	b, err := io.ReadAll(r)
 	if err != nil || string(b) != "bundle" {
@@ -392,6 +396,12 @@ func TestSyncStatusAndConflicts(t *testing.T) {
 		t.Errorf("sync now: %d syncs", fs.synced)
 	}
 	h.shell.frame.open("sync")
+	for _, want := range []string{"jeton 0a1b2c3d4e5f", "province 09.163",
+		"clé de signature des paquets 9f8e7d6c5b4a3928"} {
+		if !h.shows(want) {
+			t.Errorf("the sync screen lacks %q:\n%s", want, h.markup())
+		}
+	}
 	test.Tap(h.button(t, "Garder la décision de ce poste"))
 	if keep, ok := fs.resolved["c1"]; !ok || !keep {
 		t.Errorf("resolved %v", fs.resolved)

@@ -123,6 +123,7 @@ type syncScreen struct {
 	sess      *session
 	done      string // what the last export or import did; for tests
 	state     *wrapped
+	identity  *wrapped
 	conflicts *fyne.Container
 }
 
@@ -138,6 +139,8 @@ func (s *syncScreen) build() fyne.CanvasObject {
 		return container.NewPadded(container.NewVBox(heading(trRaw("Synchronisation")), s.state))
 	}
 	s.state.setLogical(syncSummary(s.sess.ds.Sync.State()))
+	s.identity = caption("")
+	s.loadIdentity()
 	s.loadConflicts()
 	export := widget.NewButtonWithIcon(tr("Exporter les décisions vers une clé USB"),
 		theme.UploadIcon(), s.onExport)
@@ -152,9 +155,36 @@ func (s *syncScreen) build() fyne.CanvasObject {
 		"siège, puis importez le paquet de réponse qu'il vous remet.")),
 		container.NewHBox(export, imp))
 	return container.NewPadded(container.NewBorder(
-		container.NewVBox(heading(trRaw("Synchronisation")), s.state, usb,
+		container.NewVBox(heading(trRaw("Synchronisation")), s.state, s.identity, usb,
 			heading(trRaw("Conflits à résoudre"))), nil, nil, nil,
 		container.NewVScroll(s.conflicts)))
+}
+
+// loadIdentity shows, in the background, how headquarters knows this
+// laptop: what an operator compares with headquarters' list of tokens.
+func (s *syncScreen) loadIdentity() {
+	ctx := s.sess.ctx
+	async(func() (SyncIdentity, error) { return s.sess.ds.Sync.Identity(ctx) },
+		func(id SyncIdentity, err error) {
+			if err != nil {
+				s.sess.showError("sync identity", err)
+				return
+			}
+			s.identity.setLogical(identityText(id))
+		})
+}
+
+// identityText puts a laptop's identity at headquarters in words.
+func identityText(id SyncIdentity) string {
+	args := map[string]any{"Token": id.TokenID, "Province": id.Province, "Key": id.Key}
+	if id.Key == "" {
+		return trRaw("Identité auprès du siège : jeton {{.Token}} · province {{.Province}} · "+
+			"clé de signature des paquets pas encore enregistrée : elle le sera à la prochaine "+
+			"synchronisation par le réseau", args)
+	}
+	return trRaw("Identité auprès du siège : jeton {{.Token}} · province {{.Province}} · "+
+		"clé de signature des paquets {{.Key}} (à comparer avec « intiqa-hq token list » "+
+		"au siège)", args)
 }
 
 // loadConflicts lists the conflicts in the background.
