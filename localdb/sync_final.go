@@ -103,24 +103,41 @@ func (tx *Tx) conflictRun(c *selection.Conflict) (*selection.FinalRunData, bool,
 	return mine, held, nil
 }
 
-// revertFinal puts back in force on this laptop the final selection
-// headquarters holds, the one a run of this laptop that headquarters
-// refused (see checkRunApplicants) was based on, unless the laptop has
-// moved on since. The refused run stays, out of force, until a
-// supervisor gives it up (giveUpRefusedRun).
-func (tx *Tx) revertFinal(it *outboxItem) error {
+// revertFinal puts back in force on this laptop, when headquarters
+// refused a final selection run of this laptop that was in force here,
+// the run headquarters holds: the one the refused run was based on, when
+// headquarters rejected it (see checkRunApplicants), or the one a
+// conflict names, when this laptop holds it already (a pull brings the
+// others). Until then, the conflicts on the province's final selection
+// could not be resolved: resolving waits for headquarters' run
+// (checkTheirsPulled), which a pull does not send twice. A refused run
+// stays, out of force, until a supervisor resolves its conflict.
+func (tx *Tx) revertFinal(it *outboxItem, r selection.DecisionResult) error {
 	head, err := tx.headOf(it.Kind, it.key)
 	if err != nil || head != it.version() {
 		return err
 	}
-	if it.base == "" {
+	target := it.base
+	if r.Status == selection.DecisionConflict {
+		if r.Current == nil {
+			return nil
+		}
+		var held bool
+		err := tx.queryRow(`SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)`,
+			r.Current.Version).Scan(&held)
+		if err != nil || !held {
+			return err
+		}
+		target = r.Current.Version
+	}
+	if target == "" {
 		_, err = tx.exec(`DELETE FROM sync_heads WHERE kind = ? AND key = ?`, string(it.Kind), it.key)
 		if err != nil {
 			return fmt.Errorf("reset version of %s %s: %w", it.Kind, it.key, err)
 		}
 		return nil
 	}
-	return tx.setHead(it.Kind, it.key, it.base)
+	return tx.setHead(it.Kind, it.key, target)
 }
 
 // giveUpRefusedRun records that a supervisor gives up a final selection

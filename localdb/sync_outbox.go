@@ -273,8 +273,8 @@ func (tx *Tx) refused(seq int64, r selection.DecisionResult) error {
 		if err := tx.moveToConflicts(item, r.Status, r.Reason, theirs); err != nil {
 			return err
 		}
-		if item.Kind == selection.KindFinalRun && r.Status == selection.DecisionRejected {
-			return tx.revertFinal(item)
+		if item.Kind == selection.KindFinalRun {
+			return tx.revertFinal(item, r)
 		}
 		return nil
 	}

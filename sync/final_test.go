@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -520,4 +521,57 @@ func TestFinalRunOnMoverRefused(t *testing.T) {
 	a1.mustSync(t)
 	a2.mustSync(t)
 	checkSameFinal(t, f, "fin-3", a1, a2)
+}
+
+// TestFinalRerunOnRefusedRun: a laptop commits a final selection that
+// ranks an applicant headquarters then moves away, and runs it again
+// without them before syncing. Headquarters refuses the first run and
+// answers the second, based on the first, with a conflict on its own run,
+// which the laptop already holds: the supervisor can resolve it at once,
+// keeping the second run, which then applies.
+func TestFinalRerunOnRefusedRun(t *testing.T) {
+	ctx := context.Background()
+	f, a1, a2 := twoSupervisorsOfA(t)
+	ap := func(i int) string { return f.docsA[i].ApplicantID }
+	a1.mustSync(t)
+	commitFinal(t, a1, "fin-1", decidedAt, ap(1), ap(2))
+	a1.mustSync(t)
+	a2.mustSync(t)
+
+	commitFinal(t, a1, "fin-2", decidedAt.Add(time.Hour), ap(0), ap(1))
+	commitFinal(t, a1, "fin-3", decidedAt.Add(2*time.Hour), ap(2), ap(1))
+	moveApplicant(t, f, ap(0), communeOf(t, f, f.docsB[0].ApplicantID))
+	a1.mustSync(t)
+	conflicts, err := a1.c.Conflicts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]selection.DecisionStatus{}
+	for _, c := range conflicts {
+		var run struct{ Run struct{ ID string } }
+		if err := json.Unmarshal(c.Mine, &run); err != nil {
+			t.Fatal(err)
+		}
+		got[run.Run.ID] = c.Status
+	}
+	want := map[string]selection.DecisionStatus{"fin-2": selection.DecisionRejected,
+		"fin-3": selection.DecisionConflict}
+	if !maps.Equal(got, want) {
+		t.Fatalf("a1's conflicts by run: %v, want %v", got, want)
+	}
+	for _, c := range conflicts {
+		choice := selection.KeepMine
+		if c.Status == selection.DecisionRejected {
+			choice = selection.KeepTheirs
+		}
+		if err := a1.c.Resolve(ctx, "sup", c.ID, choice); err != nil {
+			t.Fatalf("resolving %s with %s: %v", c.Status, choice, err)
+		}
+	}
+	a1.mustSync(t)
+	a2.mustSync(t)
+	checkSameFinal(t, f, "fin-3", a1, a2)
+	for name, db := range map[string]*localdb.DB{"hq": f.db, "a1": a1.db, "a2": a2.db} {
+		checkNotAt(t, name, db, "fin-2")
+	}
 }
