@@ -95,12 +95,18 @@ func (tx *Tx) conflictRun(c *selection.Conflict) (*selection.FinalRunData, bool,
 		return nil, false, fmt.Errorf("conflict %s: %w", c.ID, err)
 	}
 	mine := v.(*selection.FinalRunData)
+	held, err := tx.holdsRun(mine.Run.ID)
+	return mine, held, err
+}
+
+// holdsRun tells whether the store holds run id.
+func (tx *Tx) holdsRun(id string) (bool, error) {
 	var held bool
-	err = tx.queryRow(`SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)`, mine.Run.ID).Scan(&held)
+	err := tx.queryRow(`SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)`, id).Scan(&held)
 	if err != nil {
-		return nil, false, fmt.Errorf("read run %s: %w", mine.Run.ID, err)
+		return false, fmt.Errorf("read run %s: %w", id, err)
 	}
-	return mine, held, nil
+	return held, nil
 }
 
 // revertFinal puts back in force on this laptop, when headquarters
@@ -122,9 +128,7 @@ func (tx *Tx) revertFinal(it *outboxItem, r selection.DecisionResult) error {
 		if r.Current == nil {
 			return nil
 		}
-		var held bool
-		err := tx.queryRow(`SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)`,
-			r.Current.Version).Scan(&held)
+		held, err := tx.holdsRun(r.Current.Version)
 		if err != nil || !held {
 			return err
 		}

@@ -455,6 +455,20 @@ func TestFinalConflictFoundByPull(t *testing.T) {
 	settle(t, f, a1, a2, selection.KeepMine)
 }
 
+// fin1OnBoth has a1 commit run fin-1, of applicants 1 and 2 of province
+// A, and both laptops of A sync it; ap names A's applicants by index.
+func fin1OnBoth(t *testing.T) (*hqFixture, *laptop, *laptop, func(int) string) {
+	t.Helper()
+	f, a1, a2 := twoSupervisorsOfA(t)
+	ap := func(i int) string { return f.docsA[i].ApplicantID }
+	a1.mustSync(t)
+	commitFinal(t, a1, "fin-1", decidedAt, ap(1), ap(2))
+	a1.mustSync(t)
+	a2.mustSync(t)
+	checkSameFinal(t, f, "fin-1", a1, a2)
+	return f, a1, a2, ap
+}
+
 // TestFinalRunOnMoverRefused: a laptop commits a final selection offline
 // that ranks an applicant headquarters then moves to another province.
 // Headquarters refuses the run alone, naming the applicant, and keeps its
@@ -463,13 +477,7 @@ func TestFinalConflictFoundByPull(t *testing.T) {
 // then applies and reaches the other laptop.
 func TestFinalRunOnMoverRefused(t *testing.T) {
 	ctx := context.Background()
-	f, a1, a2 := twoSupervisorsOfA(t)
-	ap := func(i int) string { return f.docsA[i].ApplicantID }
-	a1.mustSync(t)
-	commitFinal(t, a1, "fin-1", decidedAt, ap(1), ap(2))
-	a1.mustSync(t)
-	a2.mustSync(t)
-	checkSameFinal(t, f, "fin-1", a1, a2)
+	f, a1, a2, ap := fin1OnBoth(t)
 
 	mover := ap(0)
 	commitFinal(t, a1, "fin-2", decidedAt.Add(time.Hour), mover, ap(1), ap(2))
@@ -531,12 +539,7 @@ func TestFinalRunOnMoverRefused(t *testing.T) {
 // keeping the second run, which then applies.
 func TestFinalRerunOnRefusedRun(t *testing.T) {
 	ctx := context.Background()
-	f, a1, a2 := twoSupervisorsOfA(t)
-	ap := func(i int) string { return f.docsA[i].ApplicantID }
-	a1.mustSync(t)
-	commitFinal(t, a1, "fin-1", decidedAt, ap(1), ap(2))
-	a1.mustSync(t)
-	a2.mustSync(t)
+	f, a1, a2, ap := fin1OnBoth(t)
 
 	commitFinal(t, a1, "fin-2", decidedAt.Add(time.Hour), ap(0), ap(1))
 	commitFinal(t, a1, "fin-3", decidedAt.Add(2*time.Hour), ap(2), ap(1))
