@@ -165,6 +165,36 @@ func dismissDialogs(h *harness) {
 	}
 }
 
+// TestSelectionPreviewWaitsForSeed: until the proposed seed is read,
+// the preview cannot be pressed, by hand or by a script; pressed before,
+// it ran on an empty seed and failed.
+func TestSelectionPreviewWaitsForSeed(t *testing.T) {
+	h, _, _, _ := mustSignedIn(t, "superviseur", true)
+	queued := goAsync
+	var held []func()
+	goAsync = func(f func()) { held = append(held, f) }
+	h.shell.frame.open("selection")
+	goAsync = queued
+	sc := h.shell.frame.active.(*selectionScreen)
+	// findButton, as a script's click, passes over disabled buttons.
+	const preview = "Prévisualiser la sélection"
+	if b := findButton(h.win.Canvas(), preview); b != nil || sc.seed.Text != "" {
+		t.Fatalf("before the seed is read: button %v, seed %q", b, sc.seed.Text)
+	}
+	if err := h.shell.Command("click " + preview); err == nil {
+		t.Error("a script pressed the preview before the seed was read")
+	}
+	for _, f := range held {
+		f()
+	}
+	if sc.seed.Text == "" {
+		t.Error("no seed proposed")
+	}
+	test.Tap(h.button(t, preview))
+	h.mustShow(t, "selection-preview")
+	h.mustHaveShown(t, "selection-ready")
+}
+
 // TestSelectionPreviewAndCommit previews the final selection, commits
 // it, and records a withdrawal.
 func TestSelectionPreviewAndCommit(t *testing.T) {

@@ -54,11 +54,16 @@ func (s *selectionScreen) build() fyne.CanvasObject {
 			"(entretien, test de formation, mérite). Les contrôleurs d'abord, puis les recenseurs ; " +
 			"les suivants forment la liste d'attente.")))
 		top.Add(container.NewBorder(nil, nil, widget.NewLabel(tr("Graine du tirage")), run, s.seed))
+		// The preview waits for the proposed seed: pressed before, it
+		// would run on an empty one.
+		run.Disable()
 		ctx, svc := s.sess.ctx, s.sess.svc
 		async(func() (string, error) { return svc.DefaultSeed(ctx) }, func(seed string, err error) {
 			if err == nil {
 				s.seed.SetText(seed)
 			}
+			run.Enable()
+			s.sess.shell.screenShown("selection-ready")
 		})
 	}
 	s.loadLists()
